@@ -1,0 +1,278 @@
+"""Train a GRU network and a dense network on the same windows and score them.
+
+The data are prepared with NumPy only (:func:`prepare_data`), so a bad
+setting is reported before TensorFlow starts; :func:`train_network` imports
+the networks when it first runs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from degann._validation import (
+    check_choice,
+    check_float,
+    check_int,
+)
+from degann.datasets import SplitWindows, functions, sample_function, split_windows
+from degann.datasets.sequences import MODES
+
+__all__ = [
+    "ComparisonConfig",
+    "NetworkResult",
+    "NET_TYPES",
+    "prepare_data",
+    "run_comparison",
+    "train_network",
+]
+
+#: Network types compared by the experiment, in the order they are trained.
+NET_TYPES = ("GRUNet", "DenseNet")
+
+
+@dataclass(frozen=True)
+class ComparisonConfig:
+    """Settings of one GRU-vs-Dense comparison.
+
+    Attributes
+    ----------
+    function : str
+        Built-in one-variable function to approximate.
+    mode : {"sequence", "function"}
+        Windowing mode (see :mod:`degann.datasets.sequences`).
+    epochs : int
+        Training epochs of each network.
+    layers, units : int
+        Hidden layers of each network and their width.
+    time_steps : int
+        Window length.
+    noise : float
+        Standard deviation of the Gaussian noise on observed values.
+    seed : int
+        Seed of the noise, the split, the initial weights and the shuffling.
+    n_points : int
+        Number of evenly spaced samples of the function.
+    interval : (float, float) or None
+        Sampling interval; ``None`` uses the function's default.
+    val_fraction : float
+        Share of the points used for validation.
+    lr : float
+        Adam's learning rate.
+    batch_size : int
+        Mini-batch size.
+    """
+
+    function: str = "hardsin"
+    mode: str = "sequence"
+    epochs: int = 100
+    layers: int = 5
+    units: int = 30
+    time_steps: int = 10
+    noise: float = 0.01
+    seed: int = 0
+    n_points: int = 1000
+    interval: tuple[float, float] | None = None
+    val_fraction: float = 0.2
+    lr: float = 1e-3
+    batch_size: int = 32
+    net_types: tuple[str, ...] = field(default=NET_TYPES)
+
+    def __post_init__(self) -> None:
+        spec = functions.get(self.function)
+        if spec.input_dim != 1:
+            raise ValueError(
+                f"function {self.function!r} has {spec.input_dim} variables; "
+                "the comparison windows one-variable functions"
+            )
+        check_choice("mode", self.mode, MODES)
+        check_int("epochs", self.epochs, minimum=1)
+        check_int("layers", self.layers, minimum=1)
+        check_int("units", self.units, minimum=1)
+        check_int("time_steps", self.time_steps, minimum=1)
+        check_float("noise", self.noise, minimum=0.0)
+        check_int("seed", self.seed, minimum=0)
+        check_int("n_points", self.n_points, minimum=4)
+        check_float("val_fraction", self.val_fraction, minimum=0.0, maximum=1.0,
+                    min_inclusive=False, max_inclusive=False)
+        check_float("lr", self.lr, minimum=0.0, min_inclusive=False)
+        check_int("batch_size", self.batch_size, minimum=1)
+        for net_type in self.net_types:
+            check_choice("net_type", net_type, NET_TYPES)
+
+    @property
+    def block_size(self) -> list[int]:
+        """Hidden layer widths of both networks."""
+        return [self.units] * self.layers
+
+    def as_dict(self) -> dict:
+        """Settings as plain data."""
+        return asdict(self)
+
+
+@dataclass
+class NetworkResult:
+    """Scores and predictions of one trained network.
+
+    Attributes
+    ----------
+    net_type : str
+        ``"GRUNet"`` or ``"DenseNet"``.
+    train_mse : float
+        MSE on the training windows against the observed (noisy) targets,
+        i.e. the final training loss without dropout.
+    val_mse : float
+        MSE on the validation windows against the noise-free truth.
+    train_seconds : float
+        Wall time of ``train`` (all epochs, validation included).
+    parameters : int
+        Number of weights.
+    history : dict
+        Keras history: ``loss`` and ``val_loss`` per epoch.
+    val_prediction : numpy.ndarray
+        Predictions on the validation windows.
+    """
+
+    net_type: str
+    train_mse: float
+    val_mse: float
+    train_seconds: float
+    parameters: int
+    history: dict
+    val_prediction: np.ndarray
+
+
+def prepare_data(config: ComparisonConfig) -> SplitWindows:
+    """Sample the function, add noise, split and window (NumPy only).
+
+    Raises
+    ------
+    ValueError
+        When the settings leave no window in a part (``time_steps`` too long).
+    """
+    table = sample_function(
+        config.function, config.n_points, config.interval,
+        noise=config.noise, seed=config.seed,
+    )
+    return split_windows(
+        table, config.time_steps, config.mode,
+        val_fraction=config.val_fraction, seed=config.seed,
+    )
+
+
+def _network_arguments(net_type: str, data: SplitWindows, config: ComparisonConfig):
+    """IModel arguments and input arrays for one network type.
+
+    Both networks see the same windows: the GRU as a sequence of
+    ``time_steps`` steps, the dense network the same numbers flattened. Both
+    use tanh hidden units, a linear output, Glorot-uniform kernels and zero
+    biases.
+    """
+    if net_type == "GRUNet":
+        kwargs = dict(input_size=data.train.features, net_type="GRUNet")
+        return kwargs, data.train.inputs, data.val.inputs
+    kwargs = dict(
+        input_size=data.train.features * data.train.time_steps,
+        net_type="DenseNet",
+        activation_func=["tanh"] * config.layers + ["linear"],
+        weight_init="glorot_uniform",
+        bias_init="zeros",
+    )
+    return kwargs, data.train.flat, data.val.flat
+
+
+def train_network(
+    net_type: str, data: SplitWindows, config: ComparisonConfig, verbose: int = 0
+) -> NetworkResult:
+    """Train one network on the prepared windows and score it.
+
+    The global random state of Python, NumPy and TensorFlow is seeded with
+    ``config.seed`` first, so that mini-batch shuffling repeats too.
+    """
+    import tensorflow as tf
+
+    from degann.networks.imodel import IModel
+
+    tf.keras.utils.set_random_seed(config.seed)
+    kwargs, x_train, x_val = _network_arguments(net_type, data, config)
+    model = IModel(
+        block_size=config.block_size, output_size=1, name=net_type.lower(),
+        seed=config.seed, **kwargs,
+    )
+    model.compile(rate=config.lr, optimizer="Adam", loss_func="MeanSquaredError",
+                  metrics=[])
+    start = time.perf_counter()
+    history = model.train(
+        x_train, data.train.targets,
+        validation_data=(x_val, data.val.targets),
+        epochs=config.epochs, mini_batch_size=config.batch_size, verbose=verbose,
+    )
+    seconds = time.perf_counter() - start
+    train_prediction = model.predict(x_train)
+    val_prediction = model.predict(x_val)
+    return NetworkResult(
+        net_type=net_type,
+        train_mse=float(np.mean((train_prediction - data.train.targets) ** 2)),
+        val_mse=float(np.mean((val_prediction - data.val.clean_targets) ** 2)),
+        train_seconds=seconds,
+        parameters=model.count_params(),
+        history={k: [float(v) for v in vals] for k, vals in history.history.items()},
+        val_prediction=val_prediction[:, 0],
+    )
+
+
+def run_comparison(
+    config: ComparisonConfig,
+    data: SplitWindows | None = None,
+    on_result: Callable[[NetworkResult], None] | None = None,
+    verbose: int = 0,
+) -> list[NetworkResult]:
+    """Train every network of ``config.net_types`` on the same data.
+
+    Parameters
+    ----------
+    config : ComparisonConfig
+        The settings.
+    data : SplitWindows, optional
+        Prepared data; :func:`prepare_data` is called when omitted.
+    on_result : callable, optional
+        Called with each :class:`NetworkResult` as soon as it is ready.
+    verbose : int
+        Keras verbosity during training.
+
+    Returns
+    -------
+    list of NetworkResult
+    """
+    if data is None:
+        data = prepare_data(config)
+    results = []
+    for net_type in config.net_types:
+        result = train_network(net_type, data, config, verbose=verbose)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def results_rows(config: ComparisonConfig, results: Sequence[NetworkResult]) -> list[dict]:
+    """One ``results.csv`` row per network."""
+    return [
+        {
+            "function": config.function,
+            "net_type": r.net_type,
+            "mode": config.mode,
+            "epochs": config.epochs,
+            "time_steps": config.time_steps,
+            "noise": config.noise,
+            "seed": config.seed,
+            "train_mse": r.train_mse,
+            "val_mse": r.val_mse,
+            "train_seconds": r.train_seconds,
+            "parameters": r.parameters,
+        }
+        for r in results
+    ]

@@ -1,0 +1,263 @@
+"""``IModel``: the one facade that builds, trains and evaluates every network."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from degann._validation import check_int
+from degann.networks.topology import get_topology
+
+__all__ = ["IModel"]
+
+
+class IModel:
+    """A neural network of any registered type behind DEGANN's interface.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of inputs (features per time step for ``"GRUNet"``).
+    block_size : list of int
+        Widths of the hidden layers.
+    output_size : int
+        Number of outputs.
+    activation_func : str or list of str
+        Activation of the dense layers (``"DenseNet"``): one name for all
+        layers or one per layer, output included. ``"GRUNet"`` uses
+        ``activation``/``recurrent_activation`` keyword arguments instead.
+    weight_init, bias_init : str or tf.keras.initializers.Initializer, optional
+        Initializers of kernels and biases; ``None`` uses the topology's
+        default.
+    name : str
+        Network name.
+    net_type : str
+        Registered network type: ``"DenseNet"`` or ``"GRUNet"``.
+    is_debug : bool
+        Kept for DEGANN compatibility.
+    **kwargs
+        Further arguments of the topology (for ``"GRUNet"``:
+        ``dropout_rate``, ``activation``, ``recurrent_activation``,
+        ``reset_after``; for both: ``seed``).
+
+    Examples
+    --------
+    >>> from degann import IModel
+    >>> net = IModel(2, [30] * 5, 1, net_type="GRUNet", seed=0)   # doctest: +SKIP
+    >>> net.compile(rate=1e-3, optimizer="Adam")                   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        block_size: Sequence[int],
+        output_size: int,
+        activation_func: str | Sequence[str] = "sigmoid",
+        weight_init: Any = None,
+        bias_init: Any = None,
+        name: str = "net",
+        net_type: str = "DenseNet",
+        is_debug: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        topology = get_topology(net_type)
+        self.network = topology(
+            input_size=input_size,
+            block_size=block_size,
+            output_size=output_size,
+            activation_func=activation_func,
+            weight=weight_init,
+            biases=bias_init,
+            name=name,
+            **kwargs,
+        )
+        self._net_type = net_type
+        self._is_debug = bool(is_debug)
+        self._compiled = False
+
+    # -- training ----------------------------------------------------------
+    def compile(
+        self,
+        rate: float = 1e-2,
+        optimizer: str = "SGD",
+        loss_func: str = "MeanSquaredError",
+        metrics: Sequence[str] | None = None,
+        run_eagerly: bool = False,
+    ) -> None:
+        """Choose the optimizer, loss and metrics by Keras class name.
+
+        Parameters
+        ----------
+        rate : float
+            Learning rate.
+        optimizer : str
+            For example ``"Adam"`` or ``"SGD"``.
+        loss_func : str
+            For example ``"MeanSquaredError"``.
+        metrics : list of str, optional
+            Metric names; ``None`` gives MSE, MAE and MSLE.
+        run_eagerly : bool
+            Run training step by step in Python (for debugging).
+        """
+        self.network.custom_compile(
+            rate=rate,
+            optimizer=optimizer,
+            loss_func=loss_func,
+            metric_funcs=metrics,
+            run_eagerly=run_eagerly,
+        )
+        self._compiled = True
+
+    def _require_compiled(self, method: str) -> None:
+        if not self._compiled:
+            raise RuntimeError(f"call compile() before {method}()")
+
+    def _check_pair(self, x: Any, y: Any, x_name: str, y_name: str):
+        x = self.network.check_inputs(x, x_name)
+        return x, self.network.check_targets(y, len(x), y_name)
+
+    def train(
+        self,
+        x_data: Any,
+        y_data: Any,
+        validation_split: float = 0.0,
+        validation_data: tuple[Any, Any] | None = None,
+        epochs: int = 10,
+        mini_batch_size: int | None = None,
+        callbacks: list | None = None,
+        verbose: str | int = "auto",
+    ) -> tf.keras.callbacks.History:
+        """Train the network and return the Keras ``History``.
+
+        Parameters
+        ----------
+        x_data, y_data : array_like
+            Inputs and targets.
+        validation_split : float
+            Share of the data held out for validation (taken from the end).
+        validation_data : (inputs, targets), optional
+            Separate validation data; overrides ``validation_split``.
+        epochs : int
+            Number of passes over the data, ``>= 1``.
+        mini_batch_size : int, optional
+            Batch size (Keras' default 32 when ``None``).
+        callbacks : list of tf.keras.callbacks.Callback, optional
+            Callbacks called during training.
+        verbose : "auto", 0, 1 or 2
+            Keras verbosity.
+
+        Returns
+        -------
+        tf.keras.callbacks.History
+        """
+        self._require_compiled("train")
+        x, y = self._check_pair(x_data, y_data, "x_data", "y_data")
+        epochs = check_int("epochs", epochs, minimum=1)
+        if mini_batch_size is not None:
+            mini_batch_size = check_int("mini_batch_size", mini_batch_size, minimum=1)
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise TypeError("validation_data must be a pair (inputs, targets)")
+            validation_data = self._check_pair(
+                validation_data[0], validation_data[1],
+                "validation_data[0]", "validation_data[1]",
+            )
+        start = time.perf_counter()
+        history = self.network.fit(
+            x,
+            y,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            epochs=epochs,
+            batch_size=mini_batch_size,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+        elapsed = time.perf_counter() - start
+        self.network.trained_time["train_time"] = elapsed
+        self.network.trained_time["epoch_time"] = [elapsed / epochs] * epochs
+        return history
+
+    def evaluate(
+        self,
+        x_data: Any,
+        y_data: Any,
+        batch_size: int | None = None,
+        callbacks: list | None = None,
+        verbose: str | int = "auto",
+        **kwargs: Any,
+    ):
+        """Loss (and metrics) of the network on the given data (Keras ``evaluate``)."""
+        self._require_compiled("evaluate")
+        x, y = self._check_pair(x_data, y_data, "x_data", "y_data")
+        return self.network.evaluate(
+            x, y, batch_size=batch_size, callbacks=callbacks, verbose=verbose, **kwargs
+        )
+
+    def predict(self, inputs: Any, callbacks: list | None = None) -> np.ndarray:
+        """Predictions for a batch of inputs, as a NumPy array."""
+        x = self.network.check_inputs(inputs, "inputs")
+        return self.network._timed_predict(x, callbacks=callbacks)
+
+    def feedforward(self, inputs: Any) -> tf.Tensor:
+        """One forward pass on all inputs at once (no batching); a tensor."""
+        x = self.network.check_inputs(inputs, "inputs")
+        return self.network(x, training=False)
+
+    # -- description -------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The network's type, sizes, settings and weights as plain data."""
+        return self.network.to_dict()
+
+    def from_dict(self, config: dict[str, Any], **kwargs: Any) -> None:
+        """Replace the network by the one described in ``config``."""
+        if not isinstance(config, dict):
+            raise TypeError(f"config must be a dict, got {type(config).__name__}")
+        topology = get_topology(config.get("net_type"))
+        self.network = topology.from_dict(config)
+        self._net_type = config["net_type"]
+        self._compiled = False
+
+    @property
+    def net_type(self) -> str:
+        """Registered type of the network."""
+        return self._net_type
+
+    @property
+    def get_name(self) -> str:
+        """The network's name."""
+        return self.network.name
+
+    @property
+    def get_shape(self) -> list[int]:
+        """Widths of the hidden layers."""
+        return self.network.block_size
+
+    @property
+    def get_input_size(self) -> int:
+        """Number of inputs (per time step for GRUNet)."""
+        return self.network.input_size
+
+    @property
+    def get_output_size(self) -> int:
+        """Number of outputs."""
+        return self.network.output_size
+
+    @property
+    def get_activations(self) -> list[str]:
+        """Activation names of the network's layers."""
+        return self.network.activations
+
+    def count_params(self) -> int:
+        """Number of trainable and non-trainable parameters."""
+        return int(self.network.count_params())
+
+    def __str__(self) -> str:
+        return (
+            f"IModel({self._net_type} {self.get_name!r}: input {self.get_input_size}, "
+            f"hidden {self.get_shape}, output {self.get_output_size}, "
+            f"{self.count_params()} parameters)"
+        )

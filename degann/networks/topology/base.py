@@ -1,0 +1,240 @@
+"""What every topology shares: sizes, names, compiling by names, input checks
+and the common part of the ``to_dict`` layout.
+
+A topology is a ``tf.keras.Model`` subclass that also implements:
+
+- ``net_type`` (class attribute): its registry name;
+- ``check_inputs(x, name)``: the shape rule for inputs, raising
+  :class:`ValueError` before TensorFlow sees a wrong shape;
+- ``to_dict()`` / ``from_dict(config)``: every parameter and weight as plain
+  JSON-compatible data, and back.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar, Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from degann._validation import check_array, check_int, check_int_list
+from degann.networks import losses, metrics, optimizers
+
+__all__ = ["TopologyBase", "derive_seeds", "make_initializer"]
+
+
+def derive_seeds(seed: int | None, count: int) -> list[int | None]:
+    """``count`` independent seeds derived from ``seed`` (or ``None`` each)."""
+    if seed is None:
+        return [None] * count
+    seed = check_int("seed", seed, minimum=0)
+    children = np.random.SeedSequence(seed).spawn(count)
+    return [int(child.generate_state(1)[0] % (2**31 - 1)) for child in children]
+
+
+def make_initializer(spec: Any, default: str, seed: int | None, name: str):
+    """Build a Keras initializer from a name, an object or ``None``.
+
+    Parameters
+    ----------
+    spec : str, tf.keras.initializers.Initializer or None
+        A Keras initializer name (``"glorot_uniform"``, ``"zeros"``, ...), an
+        initializer object (used as given), or ``None`` for ``default``.
+    default : str
+        Name used when ``spec`` is ``None``.
+    seed : int or None
+        Seed given to initializers built from a name.
+    name : str
+        Parameter name for error messages.
+    """
+    if spec is None:
+        spec = default
+    if isinstance(spec, str):
+        try:
+            initializer = tf.keras.initializers.get(spec)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be a Keras initializer name or object, "
+                f"got unknown name {spec!r}"
+            ) from None
+        config = initializer.get_config()
+        if seed is not None and "seed" in config:
+            config["seed"] = seed
+            initializer = type(initializer).from_config(config)
+        return initializer
+    if isinstance(spec, tf.keras.initializers.Initializer) or callable(spec):
+        return spec
+    raise TypeError(
+        f"{name} must be a Keras initializer name or object, got "
+        f"{type(spec).__name__}"
+    )
+
+
+class TopologyBase(tf.keras.Model):
+    """Base class of the network topologies.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of input features (per time step for recurrent networks).
+    block_size : list of int
+        Widths of the hidden layers.
+    output_size : int
+        Number of outputs.
+    name : str
+        Network name.
+    """
+
+    net_type: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        input_size: int,
+        block_size: Sequence[int],
+        output_size: int,
+        name: str = "net",
+        **kwargs: Any,
+    ) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"name must be a non-empty string, got {name!r}")
+        super().__init__(name=name, **kwargs)
+        self._input_size = check_int("input_size", input_size, minimum=1)
+        self._block_size = tuple(check_int_list("block_size", block_size, minimum=1))
+        self._output_size = check_int("output_size", output_size, minimum=1)
+        self.trained_time = {"train_time": 0.0, "epoch_time": [], "predict_time": 0.0}
+
+    # -- sizes -------------------------------------------------------------
+    @property
+    def input_size(self) -> int:
+        """Number of input features."""
+        return self._input_size
+
+    @property
+    def block_size(self) -> list[int]:
+        """Widths of the hidden layers."""
+        return list(self._block_size)
+
+    @property
+    def output_size(self) -> int:
+        """Number of outputs."""
+        return self._output_size
+
+    # -- compiling ---------------------------------------------------------
+    def custom_compile(
+        self,
+        rate: float = 1e-2,
+        optimizer: str = "SGD",
+        loss_func: str = "MeanSquaredError",
+        metric_funcs: Sequence[str] | None = None,
+        run_eagerly: bool = False,
+        jit_compile: bool | str = "auto",
+    ) -> None:
+        """Compile the network with an optimizer, a loss and metrics given by name.
+
+        Parameters
+        ----------
+        rate : float
+            Learning rate.
+        optimizer : str
+            Keras optimizer class name.
+        loss_func : str
+            Keras loss class name.
+        metric_funcs : list of str, optional
+            Metric class names; ``None`` gives
+            :data:`degann.networks.metrics.DEFAULT_METRICS`.
+        run_eagerly : bool
+            Run training step by step in Python (for debugging).
+        jit_compile : bool or "auto"
+            Passed to Keras (XLA compilation).
+        """
+        if metric_funcs is None:
+            metric_funcs = metrics.DEFAULT_METRICS
+        if isinstance(metric_funcs, str):
+            metric_funcs = [metric_funcs]
+        self.compile(
+            optimizer=optimizers.get_optimizer(optimizer, rate),
+            loss=losses.get_loss(loss_func),
+            metrics=[metrics.get_metric(m) for m in metric_funcs],
+            run_eagerly=bool(run_eagerly),
+            jit_compile=jit_compile,
+        )
+
+    # -- shapes ------------------------------------------------------------
+    def check_inputs(self, x: Any, name: str = "x_data") -> np.ndarray:
+        """Return ``x`` as a float32 array of the accepted input shape."""
+        raise NotImplementedError
+
+    def check_targets(self, y: Any, n_samples: int, name: str = "y_data") -> np.ndarray:
+        """Return ``y`` as a float32 ``(n_samples, output_size)`` array.
+
+        A 1-D array is accepted when ``output_size == 1``.
+        """
+        y = check_array(name, y, dtype=np.float32)
+        if y.ndim == 1 and self.output_size == 1:
+            y = y[:, None]
+        if y.ndim != 2 or y.shape[1] != self.output_size:
+            raise ValueError(
+                f"{name} must have shape (batch, {self.output_size})"
+                + (" or (batch,)" if self.output_size == 1 else "")
+                + f", got shape {y.shape}"
+            )
+        if len(y) != n_samples:
+            raise ValueError(
+                f"{name} has {len(y)} samples but the inputs have {n_samples}"
+            )
+        return y
+
+    def _timed_predict(self, x: np.ndarray, **kwargs: Any) -> np.ndarray:
+        start = time.perf_counter()
+        result = self.predict(x, verbose=0, **kwargs)
+        self.trained_time["predict_time"] = time.perf_counter() - start
+        return result
+
+    # -- serialization -----------------------------------------------------
+    def _common_dict(self) -> dict[str, Any]:
+        return {
+            "net_type": self.net_type,
+            "name": self.name,
+            "input_size": self.input_size,
+            "block_size": self.block_size,
+            "output_size": self.output_size,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every parameter and weight as JSON-compatible data."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, config: dict[str, Any]) -> "TopologyBase":
+        """Build a network from the output of :meth:`to_dict`."""
+        raise NotImplementedError
+
+    @classmethod
+    def _check_config(cls, config: Any, keys: Sequence[str]) -> None:
+        if not isinstance(config, dict):
+            raise TypeError(f"config must be a dict, got {type(config).__name__}")
+        if config.get("net_type") != cls.net_type:
+            raise ValueError(
+                f"config describes net_type {config.get('net_type')!r}, "
+                f"expected {cls.net_type!r}"
+            )
+        missing = [key for key in keys if key not in config]
+        if missing:
+            raise ValueError(f"config is missing key(s) {missing} for {cls.net_type}")
+
+
+def weight_to_list(weight: Any) -> list:
+    """A weight tensor as nested lists of Python floats (exact for float32)."""
+    return np.asarray(weight, dtype=np.float32).tolist()
+
+
+def weight_from_list(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Nested lists back to a float32 array, checking the expected shape."""
+    array = check_array(name, value, dtype=np.float32, allow_empty=True)
+    if array.shape != tuple(shape):
+        raise ValueError(
+            f"{name} has shape {array.shape}, expected {tuple(shape)} "
+            "from the network's sizes"
+        )
+    return array

@@ -1,0 +1,175 @@
+"""Fully connected networks (``net_type="DenseNet"``)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from degann._validation import check_array
+from degann.networks import activations
+from degann.networks.topology.base import (
+    TopologyBase,
+    derive_seeds,
+    make_initializer,
+    weight_from_list,
+    weight_to_list,
+)
+
+__all__ = ["TensorflowDenseNet"]
+
+
+class TensorflowDenseNet(TopologyBase):
+    """A stack of dense layers followed by a dense output layer.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of inputs.
+    block_size : list of int
+        Widths of the hidden layers; may be empty (inputs wired straight to
+        the output layer).
+    activation_func : str or list of str
+        One activation name for every layer, output included (DEGANN's
+        convention), or one name per layer: the hidden layers, then the
+        output layer.
+    weight, biases : str or tf.keras.initializers.Initializer, optional
+        Initializers of the kernels and biases; default ``"random_normal"``
+        for both, as in DEGANN.
+    output_size : int
+        Number of outputs.
+    name : str
+        Network name.
+    seed : int, optional
+        Seed of the initializers built from names.
+
+    Notes
+    -----
+    Inputs have shape ``(batch, input_size)``; ``(batch,)`` is accepted when
+    ``input_size == 1``.
+    """
+
+    net_type = "DenseNet"
+
+    def __init__(
+        self,
+        input_size: int = 2,
+        block_size: Sequence[int] | None = None,
+        activation_func: str | Sequence[str] = "sigmoid",
+        weight: Any = None,
+        biases: Any = None,
+        output_size: int = 1,
+        name: str = "net",
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            input_size, [] if block_size is None else block_size, output_size,
+            name=name, **kwargs,
+        )
+        n_layers = len(self.block_size) + 1
+        self._activations = self._activation_names(activation_func, n_layers)
+        kernel_seeds = derive_seeds(seed, 2 * n_layers)
+        widths = self.block_size + [self.output_size]
+        self.dense_layers = [
+            tf.keras.layers.Dense(
+                units,
+                activation=activations.get(act),
+                kernel_initializer=make_initializer(
+                    weight, "random_normal", kernel_seeds[2 * i], "weight"),
+                bias_initializer=make_initializer(
+                    biases, "random_normal", kernel_seeds[2 * i + 1], "biases"),
+                name=f"dense_{i}",
+            )
+            for i, (units, act) in enumerate(zip(widths, self._activations))
+        ]
+        self(np.zeros((1, self.input_size), dtype=np.float32))
+
+    @staticmethod
+    def _activation_names(activation_func: Any, n_layers: int) -> list[str]:
+        if isinstance(activation_func, str):
+            names = [activation_func] * n_layers
+        elif isinstance(activation_func, Sequence):
+            names = list(activation_func)
+            if len(names) != n_layers:
+                raise ValueError(
+                    f"activation_func has {len(names)} names, expected "
+                    f"{n_layers} (one per hidden layer, then the output layer)"
+                )
+        else:
+            raise TypeError(
+                "activation_func must be a name or a list of names, got "
+                f"{type(activation_func).__name__}"
+            )
+        for name in names:
+            activations.get(name)
+        return names
+
+    def call(self, inputs, training=False):
+        x = inputs
+        for layer in self.dense_layers:
+            x = layer(x)
+        return x
+
+    @property
+    def activations(self) -> list[str]:
+        """Activation name of each layer (hidden layers, then output)."""
+        return list(self._activations)
+
+    def check_inputs(self, x: Any, name: str = "x_data") -> np.ndarray:
+        """Return ``x`` as float32 ``(batch, input_size)``.
+
+        ``(batch,)`` is accepted when ``input_size == 1``.
+        """
+        x = check_array(name, x, dtype=np.float32)
+        if x.ndim == 1 and self.input_size == 1:
+            x = x[:, None]
+        if x.ndim != 2 or x.shape[1] != self.input_size:
+            raise ValueError(
+                f"{name} must have shape (batch, {self.input_size}) for this "
+                f"DenseNet, got shape {x.shape}"
+            )
+        return x
+
+    def to_dict(self) -> dict[str, Any]:
+        """Sizes, activations and every layer's kernel and bias.
+
+        ``layers[i]["kernel"]`` has shape ``(inputs, units)`` and
+        ``layers[i]["bias"]`` shape ``(units,)``; the last entry is the
+        output layer.
+        """
+        config = self._common_dict()
+        config["activations"] = self.activations
+        config["layers"] = [
+            {"kernel": weight_to_list(layer.kernel), "bias": weight_to_list(layer.bias)}
+            for layer in self.dense_layers
+        ]
+        return config
+
+    @classmethod
+    def from_dict(cls, config: dict[str, Any]) -> "TensorflowDenseNet":
+        """Build a network from :meth:`to_dict` output, weights included."""
+        cls._check_config(
+            config,
+            ["input_size", "block_size", "output_size", "activations", "layers"],
+        )
+        net = cls(
+            input_size=config["input_size"],
+            block_size=config["block_size"],
+            output_size=config["output_size"],
+            activation_func=config["activations"],
+            name=config.get("name", "net"),
+        )
+        layers = config["layers"]
+        if not isinstance(layers, list) or len(layers) != len(net.dense_layers):
+            raise ValueError(
+                f"config['layers'] must list {len(net.dense_layers)} layers"
+            )
+        fan_in = [net.input_size] + net.block_size
+        for i, (layer, entry, n_in) in enumerate(zip(net.dense_layers, layers, fan_in)):
+            layer.set_weights([
+                weight_from_list(f"layers[{i}].kernel", entry["kernel"], (n_in, layer.units)),
+                weight_from_list(f"layers[{i}].bias", entry["bias"], (layer.units,)),
+            ])
+        return net

@@ -1,0 +1,86 @@
+"""The degann-compare command: tiny end-to-end run and bad option values."""
+
+import csv
+import math
+import subprocess
+import sys
+
+import pytest
+
+from degann.experiments.compare import main
+
+TINY = ["--epochs", "2", "--points", "80", "--layers", "1", "--units", "4",
+        "--time-steps", "3", "--seed", "1"]
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    pytest.importorskip("tensorflow")
+    out = tmp_path_factory.mktemp("compare") / "out"
+    code = main([*TINY, "--out", str(out)])
+    return code, out
+
+
+def test_tiny_run_writes_the_three_files(tiny_run):
+    code, out = tiny_run
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["hardsin.png", "report.md", "results.csv"]
+    assert (out / "hardsin.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_results_csv_has_one_finite_row_per_network(tiny_run):
+    _, out = tiny_run
+    with open(out / "results.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["net_type"] for r in rows] == ["GRUNet", "DenseNet"]
+    for row in rows:
+        assert row["function"] == "hardsin" and row["mode"] == "sequence"
+        assert (row["epochs"], row["time_steps"], row["seed"]) == ("2", "3", "1")
+        for column in ("train_mse", "val_mse", "train_seconds"):
+            value = float(row[column])
+            assert math.isfinite(value) and value >= 0
+        assert int(row["parameters"]) > 0
+
+
+def test_report_names_the_winner_and_the_command(tiny_run):
+    _, out = tiny_run
+    text = (out / "report.md").read_text()
+    with open(out / "results.csv", newline="") as handle:
+        rows = {r["net_type"]: float(r["val_mse"]) for r in csv.DictReader(handle)}
+    winner = min(rows, key=rows.get)
+    assert f"**{winner}** has the lower validation MSE" in text
+    assert "degann-compare --epochs 2 --points 80" in text
+    assert "![truth vs predictions and loss curves](hardsin.png)" in text
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--epochs", "-5"], "--epochs: must be >= 1, got -5"),
+        (["--epochs", "ten"], "--epochs: expected an integer"),
+        (["--function", "hardsine"], "did you mean 'hardsin'"),
+        (["--function", "multidim"], "one-variable"),
+        (["--time-steps", "5000"], "time_steps=5000 is too long"),
+        (["--noise", "-0.1"], "--noise: must be >= 0"),
+        (["--mode", "series"], "invalid choice: 'series'"),
+    ],
+)
+def test_bad_values_exit_2_with_one_line(capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_module_entry_point_exits_2_without_traceback():
+    process = subprocess.run(
+        [sys.executable, "-m", "degann.experiments.compare", "--epochs", "0"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert process.returncode == 2
+    assert process.stderr.strip() == (
+        "degann-compare: error: argument --epochs: must be >= 1, got 0"
+    )
+    assert "Traceback" not in process.stderr

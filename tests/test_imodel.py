@@ -1,0 +1,195 @@
+"""IModel with both network types: building, shapes, training, to_dict."""
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+from degann import IModel  # noqa: E402
+from degann.networks.topology import get_topology, net_types  # noqa: E402
+from degann.networks.topology.tensorflow_gru import TensorflowGRUNet  # noqa: E402
+from degann.networks.topology.tf_densenet import TensorflowDenseNet  # noqa: E402
+
+
+def _gru(**kwargs):
+    kwargs.setdefault("seed", 0)
+    return IModel(2, [8, 8], 1, net_type="GRUNet", **kwargs)
+
+
+def _dense(**kwargs):
+    kwargs.setdefault("seed", 0)
+    return IModel(8, [8, 8], 1, net_type="DenseNet",
+                  activation_func=["tanh", "tanh", "linear"], **kwargs)
+
+
+def test_registry_knows_both_types():
+    assert net_types() == ["DenseNet", "GRUNet"]
+    assert get_topology("GRUNet") is TensorflowGRUNet
+    assert get_topology("DenseNet") is TensorflowDenseNet
+
+
+def test_unknown_net_type_lists_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown net_type 'GRU'.*DenseNet, GRUNet"):
+        IModel(1, [4], 1, net_type="GRU")
+
+
+def test_both_types_build_through_imodel():
+    gru, dense = _gru(), _dense()
+    assert isinstance(gru.network, TensorflowGRUNet)
+    assert isinstance(gru.network, tf.keras.Model)
+    assert isinstance(dense.network, TensorflowDenseNet)
+    assert gru.get_shape == [8, 8] and dense.get_shape == [8, 8]
+    assert gru.get_input_size == 2 and dense.get_input_size == 8
+    assert "GRUNet" in str(gru) and "DenseNet" in str(dense)
+    # GRU layer: 3 * (n_in * u + u * u + 2 * u) weights; output: u * out + out.
+    expected = 3 * (2 * 8 + 64 + 16) + 3 * (8 * 8 + 64 + 16) + 8 + 1
+    assert gru.count_params() == expected
+
+
+def test_gru_output_shape():
+    model = IModel(3, [5, 6], 4, net_type="GRUNet", seed=1)
+    x = np.random.default_rng(0).normal(size=(7, 9, 3))
+    assert model.predict(x).shape == (7, 4)
+    assert tuple(model.feedforward(x).shape) == (7, 4)
+
+
+def test_gru_accepts_two_dimensional_input_when_one_feature():
+    model = IModel(1, [4], 1, net_type="GRUNet", seed=1)
+    x = np.linspace(0, 1, 12).reshape(3, 4)
+    np.testing.assert_array_equal(model.predict(x), model.predict(x[:, :, None]))
+
+
+@pytest.mark.parametrize("shape", [(5, 4), (5, 4, 3), (5,), (5, 4, 2, 1)])
+def test_gru_wrong_input_shape_is_a_clear_error(shape):
+    model = _gru()
+    with pytest.raises(ValueError, match=r"\(batch, time_steps, 2\).*got shape"):
+        model.predict(np.zeros(shape))
+
+
+def test_dense_wrong_input_shape_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"\(batch, 8\).*got shape \(5, 3\)"):
+        _dense().predict(np.zeros((5, 3)))
+
+
+def test_seed_makes_initial_weights_repeatable():
+    a, b, c = _gru(seed=3), _gru(seed=3), _gru(seed=4)
+    for wa, wb in zip(a.network.get_weights(), b.network.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.network.get_weights()[0], c.network.get_weights()[0])
+
+
+@pytest.mark.parametrize("factory, flat", [(_gru, False), (_dense, True)])
+def test_short_training_lowers_the_loss(sin_windows, factory, flat):
+    tf.keras.utils.set_random_seed(0)
+    model = factory()
+    model.compile(rate=1e-2, optimizer="Adam", loss_func="MeanSquaredError")
+    train, val = sin_windows.train, sin_windows.val
+    x_train = train.flat if flat else train.inputs
+    x_val = val.flat if flat else val.inputs
+    before = model.evaluate(x_train, train.targets, verbose=0)[0]
+    history = model.train(x_train, train.targets, validation_data=(x_val, val.targets),
+                          epochs=15, mini_batch_size=16, verbose=0)
+    after = model.evaluate(x_train, train.targets, verbose=0)[0]
+    assert len(history.history["loss"]) == 15
+    assert "val_loss" in history.history
+    assert after < 0.5 * before
+    assert model.network.trained_time["train_time"] > 0
+
+
+def _dict_weights(config):
+    arrays = []
+    for layer in config["layers"]:
+        arrays += [np.asarray(layer[k], dtype=np.float32)
+                   for k in ("kernel", "recurrent_kernel", "bias") if k in layer]
+    if "output_layer" in config:
+        arrays += [np.asarray(config["output_layer"][k], dtype=np.float32)
+                   for k in ("kernel", "bias")]
+    return arrays
+
+
+@pytest.mark.parametrize("factory", [_gru, _dense])
+def test_to_dict_holds_every_weight(factory):
+    model = factory(bias_init="random_normal")
+    config = model.to_dict()
+    assert config["net_type"] == model.net_type
+    assert config["block_size"] == [8, 8]
+    weights = model.network.get_weights()
+    from_dict = _dict_weights(config)
+    assert len(from_dict) == len(weights)
+    for a, b in zip(from_dict, weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_gru_dict_layout():
+    config = _gru().to_dict()
+    assert config["gate_order"] == ["z", "r", "h"]
+    assert config["reset_after"] is True
+    first = config["layers"][0]
+    assert np.shape(first["kernel"]) == (2, 24)
+    assert np.shape(first["recurrent_kernel"]) == (8, 24)
+    assert np.shape(first["bias"]) == (2, 24)
+    assert np.shape(config["output_layer"]["kernel"]) == (8, 1)
+
+
+@pytest.mark.parametrize("factory, shape", [(_gru, (4, 5, 2)), (_dense, (4, 8))])
+def test_from_dict_round_trip_is_exact(factory, shape):
+    model = factory(bias_init="random_normal")
+    x = np.random.default_rng(0).normal(size=shape)
+    fresh = IModel(1, [3], 1, net_type="DenseNet")
+    fresh.from_dict(model.to_dict())
+    assert fresh.net_type == model.net_type
+    np.testing.assert_array_equal(fresh.predict(x), model.predict(x))
+
+
+def test_from_dict_rejects_wrong_weight_shapes():
+    config = _gru().to_dict()
+    config["layers"][1]["kernel"] = config["layers"][0]["kernel"]
+    with pytest.raises(ValueError, match=r"layers\[1\].kernel has shape \(2, 24\)"):
+        TensorflowGRUNet.from_dict(config)
+
+
+def test_gru_dropout_is_active_in_training_only():
+    model = IModel(1, [16], 1, net_type="GRUNet", dropout_rate=0.5, seed=0)
+    x = np.ones((4, 6, 1), dtype=np.float32)
+    inference = [model.network(x, training=False).numpy() for _ in range(2)]
+    np.testing.assert_array_equal(inference[0], inference[1])
+    training = model.network(x, training=True).numpy()
+    assert not np.allclose(training, inference[0])
+    assert len(model.network.dropout_layers) == 1
+    assert not _gru().network.dropout_layers
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="dropout_rate"):
+        IModel(1, [4], 1, net_type="GRUNet", dropout_rate=1.0)
+    with pytest.raises(ValueError, match="block_size"):
+        IModel(1, [4, 0], 1, net_type="GRUNet")
+    with pytest.raises(ValueError, match="activation_func has 1 names, expected 3"):
+        IModel(1, [4, 4], 1, activation_func=["tanh"])
+
+
+def test_compile_names_are_checked():
+    model = _dense()
+    with pytest.raises(ValueError, match="did you mean 'Adam'"):
+        model.compile(optimizer="Adamm")
+    with pytest.raises(ValueError, match="unknown loss_func"):
+        model.compile(loss_func="MSE_typo")
+
+
+def test_train_before_compile_is_a_clear_error(sin_windows):
+    with pytest.raises(RuntimeError, match="compile"):
+        _gru().train(sin_windows.train.inputs, sin_windows.train.targets)
+
+
+def test_train_checks_targets(sin_windows):
+    model = _gru()
+    model.compile()
+    with pytest.raises(ValueError, match="y_data has 3 samples"):
+        model.train(sin_windows.train.inputs, np.zeros(3))
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        model.train(sin_windows.train.inputs, sin_windows.train.targets, epochs=0)
+
+
+def test_activation_func_on_gru_warns_it_has_no_effect():
+    with pytest.warns(UserWarning, match="no effect on a GRUNet"):
+        IModel(1, [4], 1, activation_func="relu", net_type="GRUNet")

@@ -138,6 +138,33 @@ def unknown_name_message(name: str, value: str, choices: Sequence[str]) -> str:
     )
 
 
+#: Largest seed accepted everywhere (NumPy's legacy generators take 32 bits).
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(name: str, value: object) -> int | None:
+    """Return a seed: ``None`` or an integer in ``[0, 2**32 - 1]``."""
+    if value is None:
+        return None
+    return check_int(name, value, minimum=0, maximum=MAX_SEED)
+
+
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` if it is a ``bool`` (NumPy booleans accepted)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_describe(value)}")
+    return bool(value)
+
+
+def check_verbose(name: str, value: object) -> str | int:
+    """Keras verbosity: ``"auto"``, 0, 1 or 2."""
+    if value == "auto" and isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value not in (0, 1, 2):
+        raise ValueError(f'{name} must be "auto", 0, 1 or 2, got {_describe(value)}')
+    return int(value)
+
+
 def check_int_list(name: str, value: object, *, minimum: int = 1) -> list[int]:
     """Return a list of integers, each ``>= minimum``.
 
@@ -145,7 +172,7 @@ def check_int_list(name: str, value: object, *, minimum: int = 1) -> list[int]:
     """
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = [value]
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+    if not isinstance(value, (list, tuple, np.ndarray)):
         raise TypeError(
             f"{name} must be a list of integers, got {_describe(value)}"
         )
@@ -182,23 +209,36 @@ def check_array(
     -------
     numpy.ndarray
     """
+    if value is None:
+        raise TypeError(f"{name} must be an array of numbers, got None")
     try:
-        array = np.asarray(value, dtype=dtype)
+        raw = np.asarray(value)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"{name} must be an array of numbers, got {_describe(value)}"
         ) from error
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {raw.dtype}"
+        )
+    wide = raw.astype(np.float64)
     if ndim is not None:
         accepted = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if array.ndim not in accepted:
+        if wide.ndim not in accepted:
             wanted = " or ".join(str(n) for n in accepted)
             raise ValueError(
                 f"{name} must have {wanted} dimension(s), "
-                f"got shape {array.shape}"
+                f"got shape {wide.shape}"
             )
-    if array.size == 0 and not allow_empty:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+    if wide.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {wide.shape}")
+    if not np.all(np.isfinite(wide)):
+        bad = int(np.size(wide) - np.count_nonzero(np.isfinite(wide)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s)")
-    return array
+    limit = np.finfo(dtype).max
+    if wide.size and np.max(np.abs(wide)) > limit:
+        raise ValueError(
+            f"{name} has values of magnitude up to {np.max(np.abs(wide)):.3g}, "
+            f"beyond the {np.dtype(dtype).name} range ({limit:.3g})"
+        )
+    return wide.astype(dtype, copy=False)

@@ -1,8 +1,9 @@
 """Train a GRU network on windows of hardsin and plot its predictions.
 
-Run: python examples/gru_hardsin.py [output.png]
+Run: python examples/gru_hardsin.py [output.png]   (default results/gru_hardsin.png)
 """
 
+import os
 import sys
 
 import numpy as np
@@ -12,7 +13,7 @@ from degann import IModel
 from degann.datasets import sample_function, split_windows
 
 
-def main(path: str = "gru_hardsin.png") -> None:
+def main(path: str = os.path.join("results", "gru_hardsin.png")) -> None:
     # 1. A table of hardsin with noisy observations, split and windowed.
     table = sample_function("hardsin", 1000, noise=0.01, seed=0)
     data = split_windows(table, time_steps=10, mode="sequence", val_fraction=0.2)
@@ -36,11 +37,17 @@ def main(path: str = "gru_hardsin.png") -> None:
     top.plot(table.x, table.y_clean, color="black", label="hardsin")
     top.plot(data.val.x, prediction, label=f"GRUNet (val MSE {mse:.1e})")
     top.axvline(data.val.x[0], color="0.6", linestyle=":", label="validation starts")
-    top.legend()
-    bottom.semilogy(history.history["loss"], label="training loss")
-    bottom.semilogy(history.history["val_loss"], label="validation loss")
+    top.set_xlabel("x")
+    top.set_ylabel("y")
+    top.legend(loc="lower left", fontsize="small")
+    epochs = np.arange(1, len(history.history["loss"]) + 1)
+    bottom.semilogy(epochs, history.history["loss"], label="training loss")
+    bottom.semilogy(epochs, history.history["val_loss"],
+                    label="validation loss (noisy targets)")
     bottom.set_xlabel("epoch")
+    bottom.set_ylabel("MSE")
     bottom.legend()
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     figure.savefig(path)
     print(f"saved {path}")
 

@@ -2,6 +2,7 @@
 
 import csv
 import math
+import re
 import subprocess
 import sys
 
@@ -63,6 +64,12 @@ def test_report_names_the_winner_and_the_command(tiny_run):
         (["--time-steps", "5000"], "time_steps=5000 is too long"),
         (["--noise", "-0.1"], "--noise: must be >= 0"),
         (["--mode", "series"], "invalid choice: 'series'"),
+        (["--seed", "4294967296"], "--seed: must be <= 4294967295"),
+        (["--units", "50000"], "--units: must be <= 4096"),
+        (["--points", "10000000000"], "--points: must be <= 1000000"),
+        (["--noise", "1e39"], "beyond the float32 range"),
+        (["--out", "/proc/degann-results"], "argument --out: cannot write results"),
+        (["--out", ""], "argument --out: cannot write results"),
     ],
 )
 def test_bad_values_exit_2_with_one_line(capsys, args, message):
@@ -84,3 +91,45 @@ def test_module_entry_point_exits_2_without_traceback():
         "degann-compare: error: argument --epochs: must be >= 1, got 0"
     )
     assert "Traceback" not in process.stderr
+
+
+def test_out_under_a_file_is_refused_before_training(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--out", str(tmp_path / "file" / "sub")])
+    assert exit_info.value.code == 2
+    assert "cannot write results" in capsys.readouterr().err
+
+
+def test_diverging_training_exits_1_and_names_no_winner(tmp_path, capsys):
+    pytest.importorskip("tensorflow")
+    code = main([*TINY, "--lr", "1e30", "--noise", "0.5", "--out", str(tmp_path)])
+    text = (tmp_path / "report.md").read_text()
+    assert code == 1
+    assert "Training diverged" in text and "has the lower" not in text
+    assert "training diverged" in capsys.readouterr().err
+
+
+def test_baselines_are_computed_on_the_validation_windows():
+    import numpy as np
+
+    from degann.datasets import Table, split_windows
+    from degann.experiments.runner import baseline_scores
+
+    # A straight line: the affine fit and the last value are checkable by hand.
+    x = np.arange(20.0)
+    data = split_windows(Table(x=x, y=2 * x, y_clean=2 * x), 3, "sequence", val_fraction=0.25)
+    scores = baseline_scores(data)
+    assert scores["linear least squares"] == pytest.approx(0.0, abs=1e-12)
+    # The last observed value lags the target by one step of 2.
+    assert scores["last observed value"] == pytest.approx(4.0)
+    train_mean = np.mean(data.train.targets)
+    assert scores["training mean"] == pytest.approx(
+        np.mean((train_mean - data.val.clean_targets) ** 2))
+
+
+def test_report_compares_with_the_baselines(tiny_run):
+    _, out = tiny_run
+    text = (out / "report.md").read_text()
+    assert "| last observed value |" in text
+    assert re.search(r"(beat|beats) the best simple baseline", text)

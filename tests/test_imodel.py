@@ -193,3 +193,113 @@ def test_train_checks_targets(sin_windows):
 def test_activation_func_on_gru_warns_it_has_no_effect():
     with pytest.warns(UserWarning, match="no effect on a GRUNet"):
         IModel(1, [4], 1, activation_func="relu", net_type="GRUNet")
+
+
+def test_unknown_keyword_arguments_name_the_accepted_ones():
+    with pytest.raises(TypeError, match=r"\['dropout_rate'\] for net_type 'DenseNet'"):
+        IModel(1, [4], 1, net_type="DenseNet", dropout_rate=0.1)
+    with pytest.raises(TypeError, match=r"\['trainable'\].*'reset_after'"):
+        IModel(1, [4], 1, net_type="GRUNet", trainable=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(weight_init=lambda shape: 0), TypeError, "weight must be a Keras initializer"),
+        (dict(bias_init="identity"), ValueError, "biases .identity. cannot initialise a weight of shape \\(1,\\)"),
+        (dict(name="a/b"), ValueError, "without '/'"),
+        (dict(seed=2**32), ValueError, "seed must be <= 4294967295"),
+    ],
+)
+def test_bad_construction_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        IModel(1, [4], 1, net_type="GRUNet", **kwargs)
+
+
+def test_metrics_that_need_arguments_are_not_offered_by_name():
+    from degann.networks import metrics
+
+    assert "MeanIoU" not in metrics.get_all_metric_functions()
+    assert "MeanAbsoluteError" in metrics.get_all_metric_functions()
+    model = _dense()
+    with pytest.raises(ValueError, match="unknown metric 'MeanIoU'"):
+        model.compile(metrics=["MeanIoU"])
+    with pytest.raises(TypeError, match="metrics must be a list"):
+        model.compile(metrics=5)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(validation_split=1.5), ValueError, "validation_split must be < 1.0"),
+        (dict(validation_split=-0.2), ValueError, "validation_split must be >= 0.0"),
+        (dict(callbacks="x"), TypeError, "callbacks must be a list"),
+        (dict(verbose="loud"), ValueError, "verbose must be"),
+    ],
+)
+def test_train_arguments_are_checked(sin_windows, kwargs, error, message):
+    model = _gru()
+    model.compile()
+    with pytest.raises(error, match=message):
+        model.train(sin_windows.train.inputs, sin_windows.train.targets, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "x, error, message",
+    [
+        (None, TypeError, "inputs must be an array of numbers, got None"),
+        (np.zeros((2, 3, 2)) + 1j, TypeError, "real numbers"),
+        (np.full((2, 3, 2), "a"), TypeError, "real numbers"),
+        (np.full((2, 3, 2), 1e39), ValueError, "beyond the float32 range"),
+        (np.full((2, 3, 2), np.nan), ValueError, "12 NaN"),
+    ],
+)
+def test_predict_refuses_values_it_cannot_use(x, error, message):
+    with pytest.raises(error, match=message):
+        _gru().predict(x)
+
+
+def test_evaluate_checks_batch_size(sin_windows):
+    model = _gru()
+    model.compile()
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        model.evaluate(sin_windows.train.inputs, sin_windows.train.targets, batch_size=0)
+
+
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (lambda c: c["layers"].__setitem__(0, None), r"layers\[0\] must be a dict"),
+        (lambda c: c["layers"][1].pop("bias"), r"layers\[1\] is missing key 'bias'"),
+        (lambda c: c["output_layer"].pop("kernel"), "output_layer is missing key 'kernel'"),
+        (lambda c: c.__setitem__("gate_order", ["h", "r", "z"]), "gate order"),
+        (lambda c: c.__setitem__("net_type", "DenseNet"), "net_type 'DenseNet', expected"),
+    ],
+)
+def test_from_dict_names_what_is_wrong(corrupt, message):
+    config = _gru().to_dict()
+    corrupt(config)
+    with pytest.raises(ValueError, match=message):
+        TensorflowGRUNet.from_dict(config)
+
+
+def test_seeded_training_repeats_exactly(sin_windows):
+    def run():
+        model = IModel(2, [6], 1, net_type="GRUNet", seed=7, dropout_rate=0.2)
+        model.compile(rate=1e-2, optimizer="Adam", metrics=[])
+        history = model.train(sin_windows.train.inputs, sin_windows.train.targets,
+                              validation_split=0.25, epochs=3, mini_batch_size=8, verbose=0)
+        return history.history, model.predict(sin_windows.val.inputs), model
+
+    first, second = run(), run()
+    assert first[0] == second[0]
+    assert "val_loss" in first[0]
+    np.testing.assert_array_equal(first[1], second[1])
+    assert len(first[2].network.trained_time["epoch_time"]) == 3
+
+
+def test_seeded_training_draws_a_new_order_each_call(sin_windows):
+    model = IModel(2, [6], 1, net_type="GRUNet", seed=7)
+    seeds = [model.network.next_shuffle_seed() for _ in range(3)]
+    assert len(set(seeds)) == 3
+    assert IModel(2, [6], 1, net_type="GRUNet").network.next_shuffle_seed() is None

@@ -140,3 +140,31 @@ def test_noise_is_seeded_and_clean_values_are_kept():
     # 2000 draws: the sample standard deviation is within 10 % of sigma.
     assert np.std(a.y - a.y_clean) == pytest.approx(0.05, rel=0.1)
     np.testing.assert_array_equal(add_noise([1.0, 2.0], 0.0), [1.0, 2.0])
+
+
+def test_windowing_needs_an_increasing_table(ten):
+    with pytest.raises(TypeError, match="table must be a degann.datasets.Table"):
+        sequence_windows(np.zeros((10, 2)), 2)
+    shuffled = Table(x=ten.x[::-1], y=ten.y, y_clean=ten.y_clean)
+    with pytest.raises(ValueError, match="strictly increasing"):
+        function_windows(shuffled, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(interval=5), TypeError, "interval must be a pair"),
+        (dict(interval=(0.1, 1, 2)), TypeError, "interval must be a pair"),
+        (dict(seed=-1), ValueError, "seed must be >= 0"),
+        (dict(seed=1.5), TypeError, "seed must be an integer"),
+        (dict(n_points=2.5), TypeError, "n_points must be an integer"),
+    ],
+)
+def test_sample_function_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        sample_function("hardsin", **{"n_points": 50, "noise": 0.1, **kwargs})
+
+
+def test_overflowing_interval_is_named():
+    with pytest.raises(ValueError, match="exp overflows on interval"):
+        sample_function("exp", 10, (0.0, 300.0))

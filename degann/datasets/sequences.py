@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from degann._validation import check_choice, check_float, check_int
+from degann._validation import check_bool, check_choice, check_float, check_int, check_seed
 from degann.datasets.tables import Table
 
 __all__ = [
@@ -100,6 +100,16 @@ class Windows:
         )
 
 
+def _check_table(table: object) -> Table:
+    if not isinstance(table, Table):
+        raise TypeError(
+            f"table must be a degann.datasets.Table, got {type(table).__name__}"
+        )
+    if len(table) > 1 and not np.all(np.diff(table.x) > 0):
+        raise ValueError("table.x must be strictly increasing to be windowed as a series")
+    return table
+
+
 def _check_time_steps(time_steps: int, n_points: int, needed: int) -> int:
     time_steps = check_int("time_steps", time_steps, minimum=1)
     if time_steps + needed > n_points:
@@ -130,8 +140,9 @@ def sequence_windows(
         ``len(table) - time_steps`` windows; window ``i`` predicts index
         ``i + time_steps`` from indexes ``i, ..., i + time_steps - 1``.
     """
-    n = len(table)
+    n = len(_check_table(table))
     time_steps = _check_time_steps(time_steps, n, needed=1)
+    include_x = check_bool("include_x", include_x)
     columns = [table.x, table.y] if include_x else [table.y]
     series = np.stack(columns, axis=-1)
     starts = np.arange(n - time_steps)
@@ -163,7 +174,7 @@ def function_windows(table: Table, time_steps: int) -> Windows:
         ``x_i, ..., x_{i + time_steps - 1}`` and targets index
         ``i + time_steps - 1``. The inputs contain no ``y`` values.
     """
-    n = len(table)
+    n = len(_check_table(table))
     time_steps = _check_time_steps(time_steps, n, needed=0)
     starts = np.arange(n - time_steps + 1)
     steps = starts[:, None] + np.arange(time_steps)[None, :]
@@ -207,6 +218,7 @@ def random_split(
     (train_index, val_index) : tuple of numpy.ndarray
     """
     n_val = _n_validation(n_points, val_fraction)
+    seed = check_seed("seed", seed)
     order = np.random.default_rng(seed).permutation(n_points)
     return np.sort(order[n_val:]), np.sort(order[:n_val])
 
@@ -297,7 +309,9 @@ def split_windows(
     if split is None:
         split = "tail" if mode == "sequence" else "random"
     split = check_choice("split", split, SPLITS)
-    n = len(table)
+    n = len(_check_table(table))
+    check_int("time_steps", time_steps, minimum=1)
+    seed = check_seed("seed", seed)
     if split == "tail":
         train_index, val_index = tail_split(n, val_fraction)
         parts = []

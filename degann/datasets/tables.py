@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from degann._validation import check_array, check_float, check_int
+from degann._validation import check_array, check_float, check_int, check_seed
 from degann.datasets import functions
 
-__all__ = ["Table", "add_noise", "sample_function"]
+__all__ = ["MAX_POINTS", "Table", "add_noise", "sample_function"]
+
+#: Largest number of points :func:`sample_function` samples.
+MAX_POINTS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ class Table:
                 "x, y and y_clean must have the same length, got "
                 f"{len(x)}, {len(y)} and {len(y_clean)}"
             )
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a string, got {type(self.name).__name__}")
+        object.__setattr__(self, "noise", check_float("noise", self.noise, minimum=0.0))
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "y_clean", y_clean)
@@ -76,6 +82,7 @@ def add_noise(y: object, sigma: float, seed: int | None = 0) -> np.ndarray:
     """
     y = check_array("y", y, allow_empty=True)
     sigma = check_float("sigma", sigma, minimum=0.0)
+    seed = check_seed("seed", seed)
     if sigma == 0.0:
         return y.copy()
     rng = np.random.default_rng(seed)
@@ -115,13 +122,23 @@ def sample_function(
             f"function {name!r} has {spec.input_dim} variables; "
             "sample_function samples one-variable functions"
         )
-    n_points = check_int("n_points", n_points, minimum=2)
-    low, high = spec.interval if interval is None else interval
-    low = check_float("interval[0]", low)
-    high = check_float("interval[1]", high)
+    n_points = check_int("n_points", n_points, minimum=2, maximum=MAX_POINTS)
+    if interval is None:
+        interval = spec.interval
+    if not isinstance(interval, (tuple, list)) or len(interval) != 2:
+        raise TypeError(f"interval must be a pair (low, high), got {interval!r}")
+    low = check_float("interval[0]", interval[0])
+    high = check_float("interval[1]", interval[1])
     if not low < high:
         raise ValueError(f"interval must satisfy low < high, got ({low}, {high})")
+    noise = check_float("noise", noise, minimum=0.0)
+    seed = check_seed("seed", seed)
     x = np.linspace(low, high, n_points)
-    y_clean = spec(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        y_clean = spec(x)
+    if not np.all(np.isfinite(y_clean)):
+        raise ValueError(
+            f"{name} overflows on interval ({low:g}, {high:g}); choose a smaller interval"
+        )
     y = add_noise(y_clean, noise, seed)
     return Table(x=x, y=y, y_clean=y_clean, name=name, noise=float(noise))

@@ -18,9 +18,10 @@ import shlex
 import sys
 from typing import NoReturn, Sequence
 
+from degann._validation import unknown_name_message
 from degann.datasets import functions
 from degann.datasets.sequences import MODES
-from degann.experiments.runner import ComparisonConfig, NetworkResult, prepare_data
+from degann.experiments.runner import LIMITS, ComparisonConfig, NetworkResult, prepare_data
 
 __all__ = ["build_parser", "main"]
 
@@ -34,7 +35,7 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _int_at_least(minimum: int):
+def _int_at_least(minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -42,6 +43,8 @@ def _int_at_least(minimum: int):
             raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be <= {maximum}, got {value}")
         return value
 
     return parse
@@ -67,15 +70,19 @@ def _float_in(minimum: float, maximum: float | None = None, *, open_low: bool = 
     return parse
 
 
+def _one_variable_functions() -> list[str]:
+    return [n for n in functions.names() if functions.get(n).input_dim == 1]
+
+
 def _function_name(text: str) -> str:
-    try:
-        spec = functions.get(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    if spec.input_dim != 1:
+    choices = _one_variable_functions()
+    if text in functions.names() and text not in choices:
         raise argparse.ArgumentTypeError(
-            f"{text!r} has {spec.input_dim} variables; choose a one-variable function"
+            f"{text!r} has {functions.get(text).input_dim} variables; choose a "
+            f"one-variable function: {', '.join(choices)}"
         )
+    if text not in choices:
+        raise argparse.ArgumentTypeError(unknown_name_message("function", text, choices))
     return text
 
 
@@ -85,30 +92,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(
         prog=PROG,
         description=(
-            "Train a GRU network and a dense network of the same size on the same "
-            "windows of a function and compare their accuracy and training time."
+            "Train a GRU network and a dense network with the same layers and widths "
+            "on the same windows of a function and compare their accuracy (against "
+            "simple baselines too) and training time."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    one_var = [n for n in functions.names() if functions.get(n).input_dim == 1]
     parser.add_argument("--function", type=_function_name, default=defaults.function,
-                        help=f"function to approximate, one of: {', '.join(one_var)}")
+                        help="function to approximate, one of: "
+                        f"{', '.join(_one_variable_functions())}")
     parser.add_argument("--mode", choices=MODES, default=defaults.mode,
                         help="sequence: previous (x, y) points predict the next y; "
                         "function: a window of x values predicts y at its end")
     parser.add_argument("--epochs", type=_int_at_least(1), default=defaults.epochs,
                         help="training epochs of each network")
-    parser.add_argument("--layers", type=_int_at_least(1), default=defaults.layers,
-                        help="hidden layers of each network")
-    parser.add_argument("--units", type=_int_at_least(1), default=defaults.units,
+    parser.add_argument("--layers", type=_int_at_least(1, LIMITS["layers"]),
+                        default=defaults.layers, help="hidden layers of each network")
+    parser.add_argument("--units", type=_int_at_least(1, LIMITS["units"]), default=defaults.units,
                         help="units per hidden layer")
     parser.add_argument("--time-steps", type=_int_at_least(1), default=defaults.time_steps,
                         help="window length")
     parser.add_argument("--noise", type=_float_in(0.0), default=defaults.noise,
                         help="standard deviation of Gaussian noise on observed y")
-    parser.add_argument("--seed", type=_int_at_least(0), default=defaults.seed,
+    parser.add_argument("--seed", type=_int_at_least(0, LIMITS["seed"]), default=defaults.seed,
                         help="seed of noise, split, weights and shuffling")
-    parser.add_argument("--points", type=_int_at_least(4), default=defaults.n_points,
+    parser.add_argument("--points", type=_int_at_least(4, LIMITS["n_points"]),
+                        default=defaults.n_points,
                         help="number of evenly spaced samples of the function")
     parser.add_argument("--val-fraction", type=_float_in(0.0, 1.0, open_low=True, open_high=True),
                         default=defaults.val_fraction, help="share of points for validation")
@@ -121,6 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="show Keras' progress for every epoch")
     return parser
+
+
+def _prepare_output_folder(out: str, function: str) -> None:
+    """Create ``out`` and check that the result files can be written there."""
+    if not out:
+        raise OSError("the folder name is empty")
+    os.makedirs(out, exist_ok=True)
+    for name in ("results.csv", "report.md", f"{function}.png"):
+        path = os.path.join(out, name)
+        if os.path.isdir(path):
+            raise OSError(f"{path} is a folder")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OSError(f"{out} is not writable")
 
 
 def _print_result(result: NetworkResult) -> None:
@@ -148,28 +170,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = prepare_data(config)
     except (TypeError, ValueError) as error:
         parser.error(str(error))
-    out = args.out
-    if os.path.exists(out) and not os.path.isdir(out):
-        parser.error(f"--out {out!r} exists and is not a folder")
+    try:
+        _prepare_output_folder(args.out, config.function)
+    except OSError as error:
+        parser.error(f"argument --out: cannot write results to {args.out!r}: {error}")
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow's C++ start-up log (including a harmless CUDA message on
+    # machines without a GPU) is hidden unless the user asked for it.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from degann.experiments.report import write_all
     from degann.experiments.runner import run_comparison
 
     print(
         f"{PROG}: {config.function}, {config.mode} mode, {len(data.train)} training / "
         f"{len(data.val)} validation windows, {config.layers}x{config.units}, "
-        f"{config.epochs} epochs",
+        f"{config.epochs} epoch{'s' if config.epochs != 1 else ''}",
         flush=True,
     )
     try:
         results = run_comparison(config, data, on_result=_print_result,
                                  verbose=2 if args.verbose else 0)
-        paths = write_all(out, config, data, results, command)
+        paths = write_all(args.out, config, data, results, command)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:
+        print(f"{PROG}: error: cannot write results: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {paths['csv']}, {paths['report']} and {paths['plot']}")
+    diverged = [r.net_type for r in results if r.diverged]
+    if diverged:
+        print(
+            f"{PROG}: error: training diverged for {', '.join(diverged)} (non-finite "
+            "loss); try a smaller --lr",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

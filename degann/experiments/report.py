@@ -16,7 +16,12 @@ from typing import Sequence
 from degann._io import atomic_path, atomic_write_text
 from degann._version import __version__
 from degann.datasets import SplitWindows, functions
-from degann.experiments.runner import ComparisonConfig, NetworkResult, results_rows
+from degann.experiments.runner import (
+    ComparisonConfig,
+    NetworkResult,
+    baseline_scores,
+    results_rows,
+)
 
 __all__ = ["CSV_COLUMNS", "plot_comparison", "write_report", "write_results_csv"]
 
@@ -58,14 +63,35 @@ def write_results_csv(path: str | os.PathLike, rows: Sequence[dict]) -> None:
 
 
 def _ratio_sentence(what: str, a_name: str, a: float, b_name: str, b: float,
-                    lower_is: str) -> str:
+                    lower_is: str, unit: str = "") -> str:
     if a == b:
-        return f"Both networks have the same {what} ({a:.4g})."
+        return f"Both networks have the same {what} ({a:.4g}{unit})."
     low_name, low, high_name, high = (a_name, a, b_name, b) if a < b else (b_name, b, a_name, a)
     ratio = high / low if low > 0 else float("inf")
     return (
-        f"**{low_name}** has the {lower_is} {what}: {low:.4g} against "
-        f"{high:.4g} for {high_name} ({ratio:.2f}x)."
+        f"**{low_name}** has the {lower_is} {what}: {low:.4g}{unit} against "
+        f"{high:.4g}{unit} for {high_name} ({ratio:.2f}x)."
+    )
+
+
+def _baseline_sentence(results: Sequence[NetworkResult], baselines: dict) -> str:
+    best_name = min(baselines, key=baselines.get)
+    best = baselines[best_name]
+    beating = [r.net_type for r in results if r.val_mse < best]
+    if len(beating) == len(results):
+        return (
+            f"Both networks beat the best simple baseline ({best_name}, "
+            f"validation MSE {best:.4g})."
+        )
+    if beating:
+        return (
+            f"Only {beating[0]} beats the best simple baseline ({best_name}, "
+            f"validation MSE {best:.4g}); the other network does not."
+        )
+    return (
+        f"**Neither network beats the best simple baseline** ({best_name}, "
+        f"validation MSE {best:.4g}): on this data and budget they have not learned "
+        "more than that baseline knows, whichever of them wins."
     )
 
 
@@ -80,6 +106,22 @@ def write_report(
     """Write ``report.md``: setup, the results table, the winner and the command."""
     spec = functions.get(config.function)
     low, high = config.interval or spec.interval
+    baselines = baseline_scores(data)
+    epochs = f"{config.epochs} epoch{'s' if config.epochs != 1 else ''}"
+    if data.split == "tail":
+        split_text = (
+            f"tail: the last {config.val_fraction:.0%} of the series, x in "
+            f"[{data.val.x.min():.4g}, {data.val.x.max():.4g}], is validation "
+            "(the networks extrapolate along x)"
+        )
+    else:
+        split_text = (
+            f"random: {config.val_fraction:.0%} of the target points, drawn across "
+            "the whole interval, are validation (the networks interpolate)"
+        )
+    unused = "" if config.mode == "sequence" else (
+        f"; the first {config.time_steps - 1} points have no full window"
+    )
     lines = [
         f"# GRU vs Dense on `{config.function}`",
         "",
@@ -90,14 +132,16 @@ def write_report(
         f"- windows: {_MODE_TEXT[config.mode]}; time_steps = {config.time_steps}",
         f"- noise: Gaussian, sigma = {config.noise:g}, on observed y "
         "(inputs and training targets); validation is scored against the noise-free y",
-        f"- split: {data.split}, {config.val_fraction:.0%} of the points for validation, "
-        f"split before windowing; {len(data.train)} training and {len(data.val)} "
-        f"validation windows, {data.dropped} dropped at the boundary",
+        f"- split (before windowing): {split_text}; {len(data.train)} training and "
+        f"{len(data.val)} validation windows, {data.dropped} dropped at the "
+        f"boundary{unused}",
         f"- networks: {config.layers} hidden layers x {config.units} units each "
         "(GRU layers or dense tanh layers), linear output; the dense network reads "
-        "the same windows flattened",
+        "the same windows flattened (same layers and widths, not the same number of "
+        "parameters: see the table)",
         f"- training: Adam (learning rate {config.lr:g}), MSE loss, batch "
-        f"{config.batch_size}, {config.epochs} epochs, seed {config.seed}",
+        f"{config.batch_size}, {epochs}, seed {config.seed} (initial weights, noise, "
+        "split and mini-batch order)",
         f"- software: degann {__version__}, TensorFlow {_tf_version()}, "
         f"Python {platform.python_version()}; machine: {platform.machine()}, "
         f"{os.cpu_count()} CPU core(s)",
@@ -105,23 +149,41 @@ def write_report(
         "## Results",
         "",
         "| network | parameters | train MSE (noisy targets) | validation MSE (clean) "
-        "| training time, s | s / epoch |",
+        "| training time, s | median s / epoch |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.net_type} | {r.parameters} | {r.train_mse:.4g} | {r.val_mse:.4g} "
-            f"| {r.train_seconds:.1f} | {r.train_seconds / config.epochs:.3f} |"
+            f"| {r.train_seconds:.1f} | {r.seconds_per_epoch:.3f} |"
         )
-    lines.append("")
-    if len(results) == 2:
+    lines += [
+        "",
+        "Simple baselines on the same validation windows, no training "
+        "(validation MSE against the clean truth):",
+        "",
+        "| baseline | validation MSE |",
+        "|---|---:|",
+        *[f"| {name} | {value:.4g} |" for name, value in baselines.items()],
+        "",
+    ]
+    diverged = [r.net_type for r in results if r.diverged]
+    if diverged:
+        lines += [
+            f"**Training diverged** for {', '.join(diverged)} (non-finite loss): "
+            "no winner is named. Try a smaller learning rate (`--lr`) or less noise.",
+            "",
+        ]
+    elif len(results) == 2:
         a, b = results
         lines += [
             _ratio_sentence("validation MSE", a.net_type, a.val_mse, b.net_type,
                             b.val_mse, "lower"),
             "",
             _ratio_sentence("training time", a.net_type, a.train_seconds,
-                            b.net_type, b.train_seconds, "shorter"),
+                            b.net_type, b.train_seconds, "shorter", unit=" s"),
+            "",
+            _baseline_sentence(results, baselines),
             "",
         ]
     lines += [
@@ -151,6 +213,7 @@ def plot_comparison(
 ) -> None:
     """Save a PNG: truth vs predictions on the validation part, and loss curves."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(9, 8), layout="constrained")
     top, bottom = figure.subplots(2, 1)
@@ -175,6 +238,7 @@ def plot_comparison(
             bottom.plot(epochs, r.history["val_loss"], "--", color=line.get_color(),
                         label=f"{r.net_type} validation loss (noisy targets)")
     bottom.set_yscale("log")
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     bottom.set_xlabel("epoch")
     bottom.set_ylabel("MSE")
     bottom.set_title("loss curves")

@@ -14,6 +14,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from degann._validation import (
+    MAX_SEED,
+    check_array,
     check_choice,
     check_float,
     check_int,
@@ -25,6 +27,7 @@ __all__ = [
     "ComparisonConfig",
     "NetworkResult",
     "NET_TYPES",
+    "baseline_scores",
     "prepare_data",
     "run_comparison",
     "train_network",
@@ -32,6 +35,9 @@ __all__ = [
 
 #: Network types compared by the experiment, in the order they are trained.
 NET_TYPES = ("GRUNet", "DenseNet")
+
+#: Upper bounds of the settings, so that a typo cannot exhaust the memory.
+LIMITS = {"layers": 64, "units": 4096, "n_points": 1_000_000, "seed": MAX_SEED}
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,12 @@ class ComparisonConfig:
             )
         check_choice("mode", self.mode, MODES)
         check_int("epochs", self.epochs, minimum=1)
-        check_int("layers", self.layers, minimum=1)
-        check_int("units", self.units, minimum=1)
+        check_int("layers", self.layers, minimum=1, maximum=LIMITS["layers"])
+        check_int("units", self.units, minimum=1, maximum=LIMITS["units"])
         check_int("time_steps", self.time_steps, minimum=1)
         check_float("noise", self.noise, minimum=0.0)
-        check_int("seed", self.seed, minimum=0)
-        check_int("n_points", self.n_points, minimum=4)
+        check_int("seed", self.seed, minimum=0, maximum=LIMITS["seed"])
+        check_int("n_points", self.n_points, minimum=4, maximum=LIMITS["n_points"])
         check_float("val_fraction", self.val_fraction, minimum=0.0, maximum=1.0,
                     min_inclusive=False, max_inclusive=False)
         check_float("lr", self.lr, minimum=0.0, min_inclusive=False)
@@ -128,10 +134,13 @@ class NetworkResult:
         MSE on the validation windows against the noise-free truth.
     train_seconds : float
         Wall time of ``train`` (all epochs, validation included).
+    epoch_seconds : list of float
+        Wall time of each epoch; the first includes building the graph.
     parameters : int
         Number of weights.
     history : dict
-        Keras history: ``loss`` and ``val_loss`` per epoch.
+        Keras history: ``loss`` and ``val_loss`` per epoch. Training stops
+        early if the loss becomes NaN (``diverged`` is then true).
     val_prediction : numpy.ndarray
         Predictions on the validation windows.
     """
@@ -140,9 +149,24 @@ class NetworkResult:
     train_mse: float
     val_mse: float
     train_seconds: float
+    epoch_seconds: list
     parameters: int
     history: dict
     val_prediction: np.ndarray
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Median wall time of an epoch (robust to the first epoch's set-up)."""
+        return float(np.median(self.epoch_seconds)) if self.epoch_seconds else float("nan")
+
+    @property
+    def diverged(self) -> bool:
+        """Whether training produced non-finite losses or scores."""
+        losses = self.history.get("loss", [])
+        return not (
+            np.isfinite(self.train_mse) and np.isfinite(self.val_mse)
+            and np.all(np.isfinite(losses))
+        )
 
 
 def prepare_data(config: ComparisonConfig) -> SplitWindows:
@@ -157,6 +181,8 @@ def prepare_data(config: ComparisonConfig) -> SplitWindows:
         config.function, config.n_points, config.interval,
         noise=config.noise, seed=config.seed,
     )
+    # The networks compute in float32: the observed values must fit.
+    check_array(f"observed values with noise={config.noise:g}", table.y, dtype=np.float32)
     return split_windows(
         table, config.time_steps, config.mode,
         val_fraction=config.val_fraction, seed=config.seed,
@@ -189,14 +215,13 @@ def train_network(
 ) -> NetworkResult:
     """Train one network on the prepared windows and score it.
 
-    The global random state of Python, NumPy and TensorFlow is seeded with
-    ``config.seed`` first, so that mini-batch shuffling repeats too.
+    The network's ``seed`` fixes its initial weights and the order of the
+    mini-batches, so the same configuration gives the same numbers.
     """
     import tensorflow as tf
 
     from degann.networks.imodel import IModel
 
-    tf.keras.utils.set_random_seed(config.seed)
     kwargs, x_train, x_val = _network_arguments(net_type, data, config)
     model = IModel(
         block_size=config.block_size, output_size=1, name=net_type.lower(),
@@ -209,6 +234,7 @@ def train_network(
         x_train, data.train.targets,
         validation_data=(x_val, data.val.targets),
         epochs=config.epochs, mini_batch_size=config.batch_size, verbose=verbose,
+        callbacks=[tf.keras.callbacks.TerminateOnNaN()],
     )
     seconds = time.perf_counter() - start
     train_prediction = model.predict(x_train)
@@ -218,10 +244,33 @@ def train_network(
         train_mse=float(np.mean((train_prediction - data.train.targets) ** 2)),
         val_mse=float(np.mean((val_prediction - data.val.clean_targets) ** 2)),
         train_seconds=seconds,
+        epoch_seconds=list(model.network.trained_time["epoch_time"]),
         parameters=model.count_params(),
         history={k: [float(v) for v in vals] for k, vals in history.history.items()},
         val_prediction=val_prediction[:, 0],
     )
+
+
+def baseline_scores(data: SplitWindows) -> dict[str, float]:
+    """Validation MSE (against the clean truth) of simple predictors.
+
+    They put the networks' scores in context: a network that does not beat
+    them has not learned more than they know.
+
+    - ``training mean``: the mean of the training targets, for every window;
+    - ``linear least squares``: an affine function of the flattened window,
+      fitted to the training windows;
+    - ``last observed value`` (sequence mode): the window's last ``y``.
+    """
+    truth = data.val.clean_targets[:, 0]
+    scores = {"training mean": float(np.mean((np.mean(data.train.targets) - truth) ** 2))}
+    design = np.hstack([data.train.flat, np.ones((len(data.train), 1))])
+    coefficients, *_ = np.linalg.lstsq(design, data.train.targets[:, 0], rcond=None)
+    linear = np.hstack([data.val.flat, np.ones((len(data.val), 1))]) @ coefficients
+    scores["linear least squares"] = float(np.mean((linear - truth) ** 2))
+    if data.mode == "sequence":
+        scores["last observed value"] = float(np.mean((data.val.inputs[:, -1, -1] - truth) ** 2))
+    return scores
 
 
 def run_comparison(

@@ -2,16 +2,68 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from typing import Any, Sequence
 
 import numpy as np
 import tensorflow as tf
 
-from degann._validation import check_int
+from degann._validation import check_bool, check_float, check_int, check_verbose
 from degann.networks.topology import get_topology
 
 __all__ = ["IModel"]
+
+
+def _check_topology_kwargs(topology: type, net_type: str, kwargs: dict) -> None:
+    """Refuse keyword arguments the topology does not take, listing those it does."""
+    own = ("input_size", "block_size", "output_size", "activation_func", "weight",
+           "biases", "name", "self")
+    accepted = [p for p in inspect.signature(topology.__init__).parameters if p not in own]
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        raise TypeError(
+            f"unknown keyword argument(s) {unknown} for net_type {net_type!r}; "
+            f"it accepts {accepted}"
+        )
+
+
+class _EpochTimer(tf.keras.callbacks.Callback):
+    """Wall time of every epoch (validation included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.durations: list[float] = []
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.durations.append(time.perf_counter() - self._start)
+
+
+def _shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
+    """Mini-batches in an order reshuffled every epoch, repeatable from ``seed``."""
+    if len(x) == 0:
+        raise ValueError("no training samples are left after validation_split")
+    dataset = tf.data.Dataset.from_tensor_slices((x, y))
+    dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _check_callbacks(callbacks: Any) -> list | None:
+    """``None`` or a list of Keras callbacks."""
+    if callbacks is None:
+        return None
+    if not isinstance(callbacks, (list, tuple)) or not all(
+        isinstance(c, tf.keras.callbacks.Callback) for c in callbacks
+    ):
+        raise TypeError(
+            "callbacks must be a list of tf.keras.callbacks.Callback objects, got "
+            f"{callbacks!r:.80}"
+        )
+    return list(callbacks)
 
 
 class IModel:
@@ -64,6 +116,7 @@ class IModel:
         **kwargs: Any,
     ) -> None:
         topology = get_topology(net_type)
+        _check_topology_kwargs(topology, net_type, kwargs)
         self.network = topology(
             input_size=input_size,
             block_size=block_size,
@@ -75,7 +128,7 @@ class IModel:
             **kwargs,
         )
         self._net_type = net_type
-        self._is_debug = bool(is_debug)
+        self._is_debug = check_bool("is_debug", is_debug)
         self._compiled = False
 
     # -- training ----------------------------------------------------------
@@ -143,7 +196,7 @@ class IModel:
         epochs : int
             Number of passes over the data, ``>= 1``.
         mini_batch_size : int, optional
-            Batch size (Keras' default 32 when ``None``).
+            Batch size (32 when ``None``, as in Keras).
         callbacks : list of tf.keras.callbacks.Callback, optional
             Callbacks called during training.
         verbose : "auto", 0, 1 or 2
@@ -152,12 +205,25 @@ class IModel:
         Returns
         -------
         tf.keras.callbacks.History
+
+        Notes
+        -----
+        When the network was built with a ``seed``, the mini-batch order is
+        drawn from it too, so the same script gives the same history. The
+        wall time of training and of every epoch is stored in
+        ``self.network.trained_time``.
         """
         self._require_compiled("train")
         x, y = self._check_pair(x_data, y_data, "x_data", "y_data")
         epochs = check_int("epochs", epochs, minimum=1)
         if mini_batch_size is not None:
             mini_batch_size = check_int("mini_batch_size", mini_batch_size, minimum=1)
+        validation_split = check_float(
+            "validation_split", validation_split, minimum=0.0, maximum=1.0,
+            max_inclusive=False,
+        )
+        callbacks = _check_callbacks(callbacks)
+        verbose = check_verbose("verbose", verbose)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError("validation_data must be a pair (inputs, targets)")
@@ -165,20 +231,29 @@ class IModel:
                 validation_data[0], validation_data[1],
                 "validation_data[0]", "validation_data[1]",
             )
+        timer = _EpochTimer()
+        callbacks = (callbacks or []) + [timer]
+        shuffle_seed = self.network.next_shuffle_seed()
         start = time.perf_counter()
-        history = self.network.fit(
-            x,
-            y,
-            validation_split=validation_split,
-            validation_data=validation_data,
-            epochs=epochs,
-            batch_size=mini_batch_size,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
-        elapsed = time.perf_counter() - start
-        self.network.trained_time["train_time"] = elapsed
-        self.network.trained_time["epoch_time"] = [elapsed / epochs] * epochs
+        if shuffle_seed is None:
+            history = self.network.fit(
+                x, y, validation_split=validation_split, validation_data=validation_data,
+                epochs=epochs, batch_size=mini_batch_size, callbacks=callbacks,
+                verbose=verbose,
+            )
+        else:
+            if validation_data is None and validation_split > 0:
+                # As Keras does: the last fraction of the samples, before shuffling.
+                n_train = int(len(x) * (1.0 - validation_split))
+                validation_data = (x[n_train:], y[n_train:])
+                x, y = x[:n_train], y[:n_train]
+            history = self.network.fit(
+                _shuffled_batches(x, y, mini_batch_size or 32, shuffle_seed),
+                validation_data=validation_data, epochs=epochs, callbacks=callbacks,
+                verbose=verbose, shuffle=False,
+            )
+        self.network.trained_time["train_time"] = time.perf_counter() - start
+        self.network.trained_time["epoch_time"] = list(timer.durations)
         return history
 
     def evaluate(
@@ -193,6 +268,10 @@ class IModel:
         """Loss (and metrics) of the network on the given data (Keras ``evaluate``)."""
         self._require_compiled("evaluate")
         x, y = self._check_pair(x_data, y_data, "x_data", "y_data")
+        if batch_size is not None:
+            batch_size = check_int("batch_size", batch_size, minimum=1)
+        callbacks = _check_callbacks(callbacks)
+        verbose = check_verbose("verbose", verbose)
         return self.network.evaluate(
             x, y, batch_size=batch_size, callbacks=callbacks, verbose=verbose, **kwargs
         )
@@ -200,7 +279,7 @@ class IModel:
     def predict(self, inputs: Any, callbacks: list | None = None) -> np.ndarray:
         """Predictions for a batch of inputs, as a NumPy array."""
         x = self.network.check_inputs(inputs, "inputs")
-        return self.network._timed_predict(x, callbacks=callbacks)
+        return self.network._timed_predict(x, callbacks=_check_callbacks(callbacks))
 
     def feedforward(self, inputs: Any) -> tf.Tensor:
         """One forward pass on all inputs at once (no batching); a tensor."""

@@ -13,6 +13,7 @@ _OPTIMIZERS = keras_classes(
     tf.keras.optimizers,
     tf.keras.optimizers.Optimizer,
     exclude=("LossScaleOptimizer", "MultiOptimizer"),
+    given=("learning_rate",),
 )
 
 

@@ -18,7 +18,13 @@ from typing import Any, ClassVar, Sequence
 import numpy as np
 import tensorflow as tf
 
-from degann._validation import check_array, check_int, check_int_list
+from degann._validation import (
+    check_array,
+    check_bool,
+    check_int,
+    check_int_list,
+    check_seed,
+)
 from degann.networks import losses, metrics, optimizers
 
 __all__ = ["TopologyBase", "derive_seeds", "make_initializer"]
@@ -26,14 +32,16 @@ __all__ = ["TopologyBase", "derive_seeds", "make_initializer"]
 
 def derive_seeds(seed: int | None, count: int) -> list[int | None]:
     """``count`` independent seeds derived from ``seed`` (or ``None`` each)."""
+    seed = check_seed("seed", seed)
     if seed is None:
         return [None] * count
-    seed = check_int("seed", seed, minimum=0)
     children = np.random.SeedSequence(seed).spawn(count)
     return [int(child.generate_state(1)[0] % (2**31 - 1)) for child in children]
 
 
-def make_initializer(spec: Any, default: str, seed: int | None, name: str):
+def make_initializer(
+    spec: Any, default: str, seed: int | None, name: str, shape: tuple[int, ...]
+):
     """Build a Keras initializer from a name, an object or ``None``.
 
     Parameters
@@ -47,6 +55,10 @@ def make_initializer(spec: Any, default: str, seed: int | None, name: str):
         Seed given to initializers built from a name.
     name : str
         Parameter name for error messages.
+    shape : tuple of int
+        Shape of the weight it initialises: the initializer is tried on it
+        here, so that an unsuitable one (``"identity"`` for a bias) fails
+        with a clear message before any layer is built.
     """
     if spec is None:
         spec = default
@@ -62,13 +74,20 @@ def make_initializer(spec: Any, default: str, seed: int | None, name: str):
         if seed is not None and "seed" in config:
             config["seed"] = seed
             initializer = type(initializer).from_config(config)
-        return initializer
-    if isinstance(spec, tf.keras.initializers.Initializer) or callable(spec):
-        return spec
-    raise TypeError(
-        f"{name} must be a Keras initializer name or object, got "
-        f"{type(spec).__name__}"
-    )
+    elif isinstance(spec, tf.keras.initializers.Initializer):
+        initializer = spec
+    else:
+        raise TypeError(
+            f"{name} must be a Keras initializer name or object, got "
+            f"{type(spec).__name__}"
+        )
+    try:
+        initializer(shape, dtype="float32")
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"{name} {spec!r} cannot initialise a weight of shape {shape}: {error}"
+        ) from None
+    return initializer
 
 
 class TopologyBase(tf.keras.Model):
@@ -84,6 +103,9 @@ class TopologyBase(tf.keras.Model):
         Number of outputs.
     name : str
         Network name.
+    seed : int, optional
+        Seed of everything random in the network: initial weights, dropout
+        and the order of mini-batches in training (see :meth:`next_shuffle_seed`).
     """
 
     net_type: ClassVar[str] = ""
@@ -94,11 +116,13 @@ class TopologyBase(tf.keras.Model):
         block_size: Sequence[int],
         output_size: int,
         name: str = "net",
-        **kwargs: Any,
+        seed: int | None = None,
     ) -> None:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"name must be a non-empty string, got {name!r}")
-        super().__init__(name=name, **kwargs)
+        if not isinstance(name, str) or not name or "/" in name:
+            raise ValueError(f"name must be a non-empty string without '/', got {name!r}")
+        super().__init__(name=name)
+        self.seed = check_seed("seed", seed)
+        self._shuffle_count = 0
         self._input_size = check_int("input_size", input_size, minimum=1)
         self._block_size = tuple(check_int_list("block_size", block_size, minimum=1))
         self._output_size = check_int("output_size", output_size, minimum=1)
@@ -119,6 +143,19 @@ class TopologyBase(tf.keras.Model):
     def output_size(self) -> int:
         """Number of outputs."""
         return self._output_size
+
+    def next_shuffle_seed(self) -> int | None:
+        """Seed of the mini-batch order for the next training call.
+
+        ``None`` when the network has no seed. Otherwise each call gives the
+        next of a fixed sequence derived from ``seed``, so that a network
+        trained twice sees different orders, yet the whole history repeats.
+        """
+        if self.seed is None:
+            return None
+        sequence = np.random.SeedSequence([self.seed, 0x5EED, self._shuffle_count])
+        self._shuffle_count += 1
+        return int(sequence.generate_state(1)[0] % (2**31 - 1))
 
     # -- compiling ---------------------------------------------------------
     def custom_compile(
@@ -152,11 +189,17 @@ class TopologyBase(tf.keras.Model):
             metric_funcs = metrics.DEFAULT_METRICS
         if isinstance(metric_funcs, str):
             metric_funcs = [metric_funcs]
+        if not isinstance(metric_funcs, (list, tuple)):
+            raise TypeError(
+                "metrics must be a list of metric names, got "
+                f"{type(metric_funcs).__name__}"
+            )
+        run_eagerly = check_bool("run_eagerly", run_eagerly)
         self.compile(
             optimizer=optimizers.get_optimizer(optimizer, rate),
             loss=losses.get_loss(loss_func),
             metrics=[metrics.get_metric(m) for m in metric_funcs],
-            run_eagerly=bool(run_eagerly),
+            run_eagerly=run_eagerly,
             jit_compile=jit_compile,
         )
 
@@ -184,6 +227,16 @@ class TopologyBase(tf.keras.Model):
                 f"{name} has {len(y)} samples but the inputs have {n_samples}"
             )
         return y
+
+    def _build_weights(self, dummy_shape: tuple[int, ...]) -> None:
+        """Create the weights by calling the network once on zeros."""
+        try:
+            self(np.zeros(dummy_shape, dtype=np.float32))
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"cannot build {self.net_type} with these initializers or "
+                f"settings: {error}"
+            ) from None
 
     def _timed_predict(self, x: np.ndarray, **kwargs: Any) -> np.ndarray:
         start = time.perf_counter()
@@ -222,6 +275,17 @@ class TopologyBase(tf.keras.Model):
         missing = [key for key in keys if key not in config]
         if missing:
             raise ValueError(f"config is missing key(s) {missing} for {cls.net_type}")
+
+
+def config_entry(entry: Any, key: str, where: str) -> Any:
+    """``entry[key]`` of a layer description, or a ``ValueError`` naming ``where``."""
+    if not isinstance(entry, dict):
+        raise ValueError(
+            f"{where} must be a dict of weights, got {type(entry).__name__}"
+        )
+    if key not in entry:
+        raise ValueError(f"{where} is missing key {key!r}")
+    return entry[key]
 
 
 def weight_to_list(weight: Any) -> list:

@@ -27,13 +27,18 @@ from degann._validation import check_array, check_float
 from degann.networks import activations
 from degann.networks.topology.base import (
     TopologyBase,
+    config_entry,
     derive_seeds,
     make_initializer,
     weight_from_list,
     weight_to_list,
 )
 
-__all__ = ["TensorflowGRUNet"]
+__all__ = ["GATE_ORDER", "TensorflowGRUNet"]
+
+#: Order of the gates in the columns of every GRU kernel and bias:
+#: update ``z``, reset ``r``, candidate ``h~`` (Keras' order).
+GATE_ORDER = ["z", "r", "h"]
 
 
 class TensorflowGRUNet(TopologyBase):
@@ -64,7 +69,7 @@ class TensorflowGRUNet(TopologyBase):
     name : str
         Network name.
     seed : int, optional
-        Seed of the initializers and of Dropout.
+        Seed of the initializers, of Dropout and of the mini-batch order.
     activation_func : str, optional
         DEGANN's dense-network argument, accepted so that the same
         ``IModel`` call works for every ``net_type``. GRU layers take
@@ -95,9 +100,8 @@ class TensorflowGRUNet(TopologyBase):
         name: str = "gru_net",
         seed: int | None = None,
         activation_func: Any = None,
-        **kwargs: Any,
     ) -> None:
-        super().__init__(input_size, block_size, output_size, name=name, **kwargs)
+        super().__init__(input_size, block_size, output_size, name=name, seed=seed)
         if not self.block_size:
             raise ValueError("block_size must list at least one GRU layer width")
         if activation_func not in (None, "sigmoid"):
@@ -122,16 +126,21 @@ class TensorflowGRUNet(TopologyBase):
         seeds = derive_seeds(seed, 4 * n_layers + 2)
         self.gru_layers = []
         self.dropout_layers = []
-        for i, units in enumerate(self.block_size):
+        fan_in = [self.input_size] + self.block_size[:-1]
+        for i, (units, n_in) in enumerate(zip(self.block_size, fan_in)):
             s = seeds[4 * i : 4 * i + 4]
+            bias_shape = (2, 3 * units) if reset_after else (3 * units,)
             self.gru_layers.append(
                 tf.keras.layers.GRU(
                     units,
                     activation=activation,
                     recurrent_activation=recurrent_activation,
-                    kernel_initializer=make_initializer(weight, "glorot_uniform", s[0], "weight"),
-                    recurrent_initializer=make_initializer(None, "orthogonal", s[1], "weight"),
-                    bias_initializer=make_initializer(biases, "zeros", s[2], "biases"),
+                    kernel_initializer=make_initializer(
+                        weight, "glorot_uniform", s[0], "weight", (n_in, 3 * units)),
+                    recurrent_initializer=make_initializer(
+                        None, "orthogonal", s[1], "weight", (units, 3 * units)),
+                    bias_initializer=make_initializer(
+                        biases, "zeros", s[2], "biases", bias_shape),
                     reset_after=reset_after,
                     return_sequences=i < n_layers - 1,
                     seed=s[3],
@@ -145,11 +154,14 @@ class TensorflowGRUNet(TopologyBase):
         self.out_layer = tf.keras.layers.Dense(
             self.output_size,
             activation=None,
-            kernel_initializer=make_initializer(weight, "glorot_uniform", seeds[-2], "weight"),
-            bias_initializer=make_initializer(biases, "zeros", seeds[-1], "biases"),
+            kernel_initializer=make_initializer(
+                weight, "glorot_uniform", seeds[-2], "weight",
+                (self.block_size[-1], self.output_size)),
+            bias_initializer=make_initializer(
+                biases, "zeros", seeds[-1], "biases", (self.output_size,)),
             name="output",
         )
-        self(np.zeros((1, 1, self.input_size), dtype=np.float32))
+        self._build_weights((1, 1, self.input_size))
 
     def call(self, inputs, training=False):
         x = inputs
@@ -197,7 +209,7 @@ class TensorflowGRUNet(TopologyBase):
             activation=self.activation,
             recurrent_activation=self.recurrent_activation,
             reset_after=self.reset_after,
-            gate_order=["z", "r", "h"],
+            gate_order=list(GATE_ORDER),
             layers=[
                 {
                     "kernel": weight_to_list(layer.cell.kernel),
@@ -230,6 +242,11 @@ class TensorflowGRUNet(TopologyBase):
             reset_after=config.get("reset_after", True),
             name=config.get("name", "gru_net"),
         )
+        if config.get("gate_order", GATE_ORDER) != GATE_ORDER:
+            raise ValueError(
+                f"config['gate_order'] is {config['gate_order']!r}; this version "
+                f"reads weights in the gate order {GATE_ORDER}"
+            )
         layers = config["layers"]
         if not isinstance(layers, list) or len(layers) != len(net.gru_layers):
             raise ValueError(f"config['layers'] must list {len(net.gru_layers)} GRU layers")
@@ -237,16 +254,21 @@ class TensorflowGRUNet(TopologyBase):
         for i, (layer, entry, n_in) in enumerate(zip(net.gru_layers, layers, fan_in)):
             units = layer.units
             bias_shape = (2, 3 * units) if net.reset_after else (3 * units,)
+            where = f"layers[{i}]"
             layer.set_weights([
-                weight_from_list(f"layers[{i}].kernel", entry["kernel"], (n_in, 3 * units)),
-                weight_from_list(
-                    f"layers[{i}].recurrent_kernel", entry["recurrent_kernel"], (units, 3 * units)
-                ),
-                weight_from_list(f"layers[{i}].bias", entry["bias"], bias_shape),
+                weight_from_list(f"{where}.{key}", config_entry(entry, key, where), shape)
+                for key, shape in (
+                    ("kernel", (n_in, 3 * units)),
+                    ("recurrent_kernel", (units, 3 * units)),
+                    ("bias", bias_shape),
+                )
             ])
         out = config["output_layer"]
         net.out_layer.set_weights([
-            weight_from_list("output_layer.kernel", out["kernel"], (net.block_size[-1], net.output_size)),
-            weight_from_list("output_layer.bias", out["bias"], (net.output_size,)),
+            weight_from_list(f"output_layer.{key}", config_entry(out, key, "output_layer"), shape)
+            for key, shape in (
+                ("kernel", (net.block_size[-1], net.output_size)),
+                ("bias", (net.output_size,)),
+            )
         ])
         return net

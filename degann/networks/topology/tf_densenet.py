@@ -11,6 +11,7 @@ from degann._validation import check_array
 from degann.networks import activations
 from degann.networks.topology.base import (
     TopologyBase,
+    config_entry,
     derive_seeds,
     make_initializer,
     weight_from_list,
@@ -42,7 +43,7 @@ class TensorflowDenseNet(TopologyBase):
     name : str
         Network name.
     seed : int, optional
-        Seed of the initializers built from names.
+        Seed of the initializers built from names and of the mini-batch order.
 
     Notes
     -----
@@ -62,29 +63,29 @@ class TensorflowDenseNet(TopologyBase):
         output_size: int = 1,
         name: str = "net",
         seed: int | None = None,
-        **kwargs: Any,
     ) -> None:
         super().__init__(
             input_size, [] if block_size is None else block_size, output_size,
-            name=name, **kwargs,
+            name=name, seed=seed,
         )
         n_layers = len(self.block_size) + 1
         self._activations = self._activation_names(activation_func, n_layers)
         kernel_seeds = derive_seeds(seed, 2 * n_layers)
         widths = self.block_size + [self.output_size]
+        fan_in = [self.input_size] + self.block_size
         self.dense_layers = [
             tf.keras.layers.Dense(
                 units,
                 activation=activations.get(act),
                 kernel_initializer=make_initializer(
-                    weight, "random_normal", kernel_seeds[2 * i], "weight"),
+                    weight, "random_normal", kernel_seeds[2 * i], "weight", (n_in, units)),
                 bias_initializer=make_initializer(
-                    biases, "random_normal", kernel_seeds[2 * i + 1], "biases"),
+                    biases, "random_normal", kernel_seeds[2 * i + 1], "biases", (units,)),
                 name=f"dense_{i}",
             )
-            for i, (units, act) in enumerate(zip(widths, self._activations))
+            for i, (units, act, n_in) in enumerate(zip(widths, self._activations, fan_in))
         ]
-        self(np.zeros((1, self.input_size), dtype=np.float32))
+        self._build_weights((1, self.input_size))
 
     @staticmethod
     def _activation_names(activation_func: Any, n_layers: int) -> list[str]:
@@ -168,8 +169,11 @@ class TensorflowDenseNet(TopologyBase):
             )
         fan_in = [net.input_size] + net.block_size
         for i, (layer, entry, n_in) in enumerate(zip(net.dense_layers, layers, fan_in)):
+            where = f"layers[{i}]"
             layer.set_weights([
-                weight_from_list(f"layers[{i}].kernel", entry["kernel"], (n_in, layer.units)),
-                weight_from_list(f"layers[{i}].bias", entry["bias"], (layer.units,)),
+                weight_from_list(f"{where}.kernel", config_entry(entry, "kernel", where),
+                                 (n_in, layer.units)),
+                weight_from_list(f"{where}.bias", config_entry(entry, "bias", where),
+                                 (layer.units,)),
             ])
         return net

@@ -303,3 +303,9 @@ def test_seeded_training_draws_a_new_order_each_call(sin_windows):
     seeds = [model.network.next_shuffle_seed() for _ in range(3)]
     assert len(set(seeds)) == 3
     assert IModel(2, [6], 1, net_type="GRUNet").network.next_shuffle_seed() is None
+
+
+def test_initializer_giving_nan_is_refused():
+    with pytest.raises(ValueError, match="weight .* gives NaN or infinite initial weights"):
+        IModel(1, [4], 1, net_type="GRUNet",
+               weight_init=tf.keras.initializers.Constant(float("nan")))

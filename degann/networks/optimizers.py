@@ -40,5 +40,5 @@ def get_optimizer(name: str, rate: float = 1e-2, **kwargs) -> tf.keras.optimizer
         For an unknown name (the message suggests close ones) or a bad rate.
     """
     cls = lookup("optimizer", name, _OPTIMIZERS)
-    rate = check_float("rate", rate, minimum=0.0, min_inclusive=False)
+    rate = check_float("rate", rate, minimum=0.0, min_inclusive=False, maximum=1e6)
     return cls(learning_rate=rate, **kwargs)

@@ -82,11 +82,13 @@ def make_initializer(
             f"{type(spec).__name__}"
         )
     try:
-        initializer(shape, dtype="float32")
+        values = initializer(shape, dtype="float32")
     except (ValueError, TypeError) as error:
         raise ValueError(
             f"{name} {spec!r} cannot initialise a weight of shape {shape}: {error}"
         ) from None
+    if not np.all(np.isfinite(np.asarray(values))):
+        raise ValueError(f"{name} {spec!r} gives NaN or infinite initial weights")
     return initializer
 
 

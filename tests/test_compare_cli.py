@@ -68,6 +68,7 @@ def test_report_names_the_winner_and_the_command(tiny_run):
         (["--units", "50000"], "--units: must be <= 4096"),
         (["--points", "10000000000"], "--points: must be <= 1000000"),
         (["--noise", "1e39"], "beyond the float32 range"),
+        (["--lr", "1e30"], "--lr: must be <= 1e+06"),
         (["--out", "/proc/degann-results"], "argument --out: cannot write results"),
         (["--out", ""], "argument --out: cannot write results"),
     ],
@@ -101,9 +102,21 @@ def test_out_under_a_file_is_refused_before_training(tmp_path, capsys):
     assert "cannot write results" in capsys.readouterr().err
 
 
-def test_diverging_training_exits_1_and_names_no_winner(tmp_path, capsys):
-    pytest.importorskip("tensorflow")
-    code = main([*TINY, "--lr", "1e30", "--noise", "0.5", "--out", str(tmp_path)])
+def test_diverging_training_exits_1_and_names_no_winner(tmp_path, capsys, monkeypatch):
+    import numpy as np
+
+    from degann.experiments import runner
+
+    def diverged_run(config, data, on_result=None, verbose=0):
+        n = len(data.val)
+        return [
+            runner.NetworkResult(net_type, float("nan"), float("nan"), 1.0, [1.0], 10,
+                                 {"loss": [1.0, float("nan")]}, np.zeros(n))
+            for net_type in config.net_types
+        ]
+
+    monkeypatch.setattr(runner, "run_comparison", diverged_run)
+    code = main([*TINY, "--out", str(tmp_path)])
     text = (tmp_path / "report.md").read_text()
     assert code == 1
     assert "Training diverged" in text and "has the lower" not in text

@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="number of evenly spaced samples of the function")
     parser.add_argument("--val-fraction", type=_float_in(0.0, 1.0, open_low=True, open_high=True),
                         default=defaults.val_fraction, help="share of points for validation")
-    parser.add_argument("--lr", type=_float_in(0.0, open_low=True), default=defaults.lr,
+    parser.add_argument("--lr", type=_float_in(0.0, 1e6, open_low=True), default=defaults.lr,
                         help="Adam learning rate")
     parser.add_argument("--batch-size", type=_int_at_least(1), default=defaults.batch_size,
                         help="mini-batch size")

@@ -104,7 +104,7 @@ class ComparisonConfig:
         check_int("n_points", self.n_points, minimum=4, maximum=LIMITS["n_points"])
         check_float("val_fraction", self.val_fraction, minimum=0.0, maximum=1.0,
                     min_inclusive=False, max_inclusive=False)
-        check_float("lr", self.lr, minimum=0.0, min_inclusive=False)
+        check_float("lr", self.lr, minimum=0.0, min_inclusive=False, maximum=1e6)
         check_int("batch_size", self.batch_size, minimum=1)
         for net_type in self.net_types:
             check_choice("net_type", net_type, NET_TYPES)

@@ -170,7 +170,8 @@ class IModel:
 
     def _check_pair(self, x: Any, y: Any, x_name: str, y_name: str):
         x = self.network.check_inputs(x, x_name)
-        return x, self.network.check_targets(y, len(x), y_name)
+        steps = x.shape[1] if x.ndim == 3 else None
+        return x, self.network.check_targets(y, len(x), y_name, time_steps=steps)
 
     def train(
         self,

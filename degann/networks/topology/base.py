@@ -12,6 +12,7 @@ A topology is a ``tf.keras.Model`` subclass that also implements:
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any, ClassVar, Sequence
 
@@ -28,6 +29,16 @@ from degann._validation import (
 from degann.networks import losses, metrics, optimizers
 
 __all__ = ["TopologyBase", "derive_seeds", "make_initializer"]
+
+
+#: Mini-batches run per call of the compiled training step on the fast path.
+STEPS_PER_EXECUTION = 16
+
+
+@functools.lru_cache(maxsize=1)
+def has_gpu() -> bool:
+    """Whether TensorFlow sees a GPU."""
+    return bool(tf.config.list_physical_devices("GPU"))
 
 
 def derive_seeds(seed: int | None, count: int) -> list[int | None]:
@@ -108,6 +119,12 @@ class TopologyBase(tf.keras.Model):
     seed : int, optional
         Seed of everything random in the network: initial weights, dropout
         and the order of mini-batches in training (see :meth:`next_shuffle_seed`).
+    fast_path : bool
+        On a machine without a GPU, compile training with XLA and run
+        :data:`STEPS_PER_EXECUTION` mini-batches per call (measured by
+        ``benchmarks/gru_train_speed.py``); the updates are the same, only
+        their order of floating-point operations may differ. With a GPU, or
+        when false, Keras' defaults are used (cuDNN for GRU layers).
     """
 
     net_type: ClassVar[str] = ""
@@ -119,11 +136,13 @@ class TopologyBase(tf.keras.Model):
         output_size: int,
         name: str = "net",
         seed: int | None = None,
+        fast_path: bool = True,
     ) -> None:
         if not isinstance(name, str) or not name or "/" in name:
             raise ValueError(f"name must be a non-empty string without '/', got {name!r}")
         super().__init__(name=name)
         self.seed = check_seed("seed", seed)
+        self.fast_path = check_bool("fast_path", fast_path)
         self._shuffle_count = 0
         self._input_size = check_int("input_size", input_size, minimum=1)
         self._block_size = tuple(check_int_list("block_size", block_size, minimum=1))
@@ -185,7 +204,7 @@ class TopologyBase(tf.keras.Model):
         run_eagerly : bool
             Run training step by step in Python (for debugging).
         jit_compile : bool or "auto"
-            Passed to Keras (XLA compilation).
+            XLA compilation; ``"auto"`` follows ``fast_path``.
         """
         if metric_funcs is None:
             metric_funcs = metrics.DEFAULT_METRICS
@@ -197,12 +216,16 @@ class TopologyBase(tf.keras.Model):
                 f"{type(metric_funcs).__name__}"
             )
         run_eagerly = check_bool("run_eagerly", run_eagerly)
+        steps_per_execution = 1
+        if jit_compile == "auto" and self.fast_path and not run_eagerly and not has_gpu():
+            jit_compile, steps_per_execution = True, STEPS_PER_EXECUTION
         self.compile(
             optimizer=optimizers.get_optimizer(optimizer, rate),
             loss=losses.get_loss(loss_func),
             metrics=[metrics.get_metric(m) for m in metric_funcs],
             run_eagerly=run_eagerly,
             jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
         )
 
     # -- shapes ------------------------------------------------------------
@@ -210,10 +233,12 @@ class TopologyBase(tf.keras.Model):
         """Return ``x`` as a float32 array of the accepted input shape."""
         raise NotImplementedError
 
-    def check_targets(self, y: Any, n_samples: int, name: str = "y_data") -> np.ndarray:
+    def check_targets(self, y: Any, n_samples: int, name: str = "y_data",
+                      time_steps: int | None = None) -> np.ndarray:
         """Return ``y`` as a float32 ``(n_samples, output_size)`` array.
 
-        A 1-D array is accepted when ``output_size == 1``.
+        A 1-D array is accepted when ``output_size == 1``. ``time_steps`` is
+        the inputs' window length, used by topologies that predict per step.
         """
         y = check_array(name, y, dtype=np.float32)
         if y.ndim == 1 and self.output_size == 1:

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 import tensorflow as tf
 
-from degann._validation import check_array, check_float
+from degann._validation import check_array, check_bool, check_float, check_int
 from degann.networks import activations
 from degann.networks.topology.base import (
     TopologyBase,
@@ -61,7 +61,16 @@ class TensorflowGRUNet(TopologyBase):
     recurrent_activation : str
         Activation of the gates (default ``"sigmoid"``).
     reset_after : bool
-        Where the reset gate is applied (see the module documentation).
+        Where the reset gate is applied (see the module documentation):
+        ``True`` (default) is Keras' and cuDNN's variant, ``False`` the
+        report's equations.
+    return_sequences : bool
+        ``False`` (default): one prediction, after the last time step, of
+        shape ``(batch, output_size)``. ``True``: a prediction after every
+        step, of shape ``(batch, time_steps, output_size)``.
+    time_steps : int, optional
+        Fixed window length, checked on every input; ``None`` (default)
+        accepts any length.
     weight, biases : str or tf.keras.initializers.Initializer, optional
         Initializers of the input kernels (and of the output layer's kernel)
         and of all biases; defaults ``"glorot_uniform"`` and ``"zeros"``.
@@ -70,6 +79,10 @@ class TensorflowGRUNet(TopologyBase):
         Network name.
     seed : int, optional
         Seed of the initializers, of Dropout and of the mini-batch order.
+    fast_path : bool
+        XLA-compiled training on machines without a GPU (see
+        :class:`~degann.networks.topology.base.TopologyBase`); the layers
+        keep the settings under which Keras uses cuDNN on a GPU.
     activation_func : str, optional
         DEGANN's dense-network argument, accepted so that the same
         ``IModel`` call works for every ``net_type``. GRU layers take
@@ -80,8 +93,7 @@ class TensorflowGRUNet(TopologyBase):
     Notes
     -----
     Inputs have shape ``(batch, time_steps, input_size)``; ``(batch,
-    time_steps)`` is accepted when ``input_size == 1``. The output has shape
-    ``(batch, output_size)``: the prediction after the last time step.
+    time_steps)`` is accepted when ``input_size == 1``.
     """
 
     net_type = "GRUNet"
@@ -95,13 +107,17 @@ class TensorflowGRUNet(TopologyBase):
         activation: str = "tanh",
         recurrent_activation: str = "sigmoid",
         reset_after: bool = True,
+        return_sequences: bool = False,
+        time_steps: int | None = None,
         weight: Any = None,
         biases: Any = None,
         name: str = "gru_net",
         seed: int | None = None,
+        fast_path: bool = True,
         activation_func: Any = None,
     ) -> None:
-        super().__init__(input_size, block_size, output_size, name=name, seed=seed)
+        super().__init__(input_size, block_size, output_size, name=name, seed=seed,
+                         fast_path=fast_path)
         if not self.block_size:
             raise ValueError("block_size must list at least one GRU layer width")
         if activation_func not in (None, "sigmoid"):
@@ -116,11 +132,13 @@ class TensorflowGRUNet(TopologyBase):
         )
         activations.get(activation)
         activations.get(recurrent_activation)
-        if not isinstance(reset_after, bool):
-            raise TypeError(f"reset_after must be a bool, got {type(reset_after).__name__}")
         self.activation = activation
         self.recurrent_activation = recurrent_activation
-        self.reset_after = reset_after
+        self.reset_after = check_bool("reset_after", reset_after)
+        self.return_sequences = check_bool("return_sequences", return_sequences)
+        self.time_steps = (
+            None if time_steps is None else check_int("time_steps", time_steps, minimum=1)
+        )
 
         n_layers = len(self.block_size)
         seeds = derive_seeds(seed, 4 * n_layers + 2)
@@ -142,7 +160,7 @@ class TensorflowGRUNet(TopologyBase):
                     bias_initializer=make_initializer(
                         biases, "zeros", s[2], "biases", bias_shape),
                     reset_after=reset_after,
-                    return_sequences=i < n_layers - 1,
+                    return_sequences=return_sequences or i < n_layers - 1,
                     seed=s[3],
                     name=f"gru_{i}",
                 )
@@ -161,7 +179,7 @@ class TensorflowGRUNet(TopologyBase):
                 biases, "zeros", seeds[-1], "biases", (self.output_size,)),
             name="output",
         )
-        self._build_weights((1, 1, self.input_size))
+        self._build_weights((1, self.time_steps or 1, self.input_size))
 
     def call(self, inputs, training=False):
         x = inputs
@@ -184,13 +202,47 @@ class TensorflowGRUNet(TopologyBase):
         x = check_array(name, x, dtype=np.float32)
         if x.ndim == 2 and self.input_size == 1:
             x = x[:, :, None]
-        if x.ndim != 3 or x.shape[2] != self.input_size or x.shape[1] < 1 or len(x) < 1:
-            extra = " or (batch, time_steps)" if self.input_size == 1 else ""
+        steps = "time_steps" if self.time_steps is None else str(self.time_steps)
+        if (
+            x.ndim != 3
+            or x.shape[2] != self.input_size
+            or x.shape[1] < 1
+            or len(x) < 1
+            or (self.time_steps is not None and x.shape[1] != self.time_steps)
+        ):
+            extra = f" or (batch, {steps})" if self.input_size == 1 else ""
             raise ValueError(
-                f"{name} must have shape (batch, time_steps, {self.input_size})"
+                f"{name} must have shape (batch, {steps}, {self.input_size})"
                 f"{extra} for this GRUNet, got shape {x.shape}"
             )
         return x
+
+    def check_targets(self, y: Any, n_samples: int, name: str = "y_data",
+                      time_steps: int | None = None) -> np.ndarray:
+        """Return ``y`` as float32 targets matching the network's output.
+
+        ``(batch, output_size)`` (or ``(batch,)`` when ``output_size == 1``);
+        with ``return_sequences``, ``(batch, time_steps, output_size)`` (or
+        ``(batch, time_steps)`` when ``output_size == 1``).
+        """
+        if not self.return_sequences:
+            return super().check_targets(y, n_samples, name)
+        y = check_array(name, y, dtype=np.float32)
+        if y.ndim == 2 and self.output_size == 1:
+            y = y[:, :, None]
+        steps = "time_steps" if time_steps is None else str(time_steps)
+        if (
+            y.ndim != 3
+            or y.shape[2] != self.output_size
+            or (time_steps is not None and y.shape[1] != time_steps)
+        ):
+            raise ValueError(
+                f"{name} must have shape (batch, {steps}, {self.output_size}) for a "
+                f"GRUNet with return_sequences=True, got shape {y.shape}"
+            )
+        if len(y) != n_samples:
+            raise ValueError(f"{name} has {len(y)} samples but the inputs have {n_samples}")
+        return y
 
     def to_dict(self) -> dict[str, Any]:
         """Sizes, settings and every weight.
@@ -209,6 +261,8 @@ class TensorflowGRUNet(TopologyBase):
             activation=self.activation,
             recurrent_activation=self.recurrent_activation,
             reset_after=self.reset_after,
+            return_sequences=self.return_sequences,
+            time_steps=self.time_steps,
             gate_order=list(GATE_ORDER),
             layers=[
                 {
@@ -240,6 +294,8 @@ class TensorflowGRUNet(TopologyBase):
             activation=config.get("activation", "tanh"),
             recurrent_activation=config.get("recurrent_activation", "sigmoid"),
             reset_after=config.get("reset_after", True),
+            return_sequences=config.get("return_sequences", False),
+            time_steps=config.get("time_steps"),
             name=config.get("name", "gru_net"),
         )
         if config.get("gate_order", GATE_ORDER) != GATE_ORDER:

@@ -44,6 +44,9 @@ class TensorflowDenseNet(TopologyBase):
         Network name.
     seed : int, optional
         Seed of the initializers built from names and of the mini-batch order.
+    fast_path : bool
+        XLA-compiled training on machines without a GPU (see
+        :class:`~degann.networks.topology.base.TopologyBase`).
 
     Notes
     -----
@@ -63,10 +66,11 @@ class TensorflowDenseNet(TopologyBase):
         output_size: int = 1,
         name: str = "net",
         seed: int | None = None,
+        fast_path: bool = True,
     ) -> None:
         super().__init__(
             input_size, [] if block_size is None else block_size, output_size,
-            name=name, seed=seed,
+            name=name, seed=seed, fast_path=fast_path,
         )
         n_layers = len(self.block_size) + 1
         self._activations = self._activation_names(activation_func, n_layers)

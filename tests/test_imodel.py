@@ -309,3 +309,80 @@ def test_initializer_giving_nan_is_refused():
     with pytest.raises(ValueError, match="weight .* gives NaN or infinite initial weights"):
         IModel(1, [4], 1, net_type="GRUNet",
                weight_init=tf.keras.initializers.Constant(float("nan")))
+
+
+@pytest.mark.parametrize("factory, shape", [(_gru, (4, 5, 2)), (_dense, (4, 8))])
+def test_apg_file_round_trip_is_exact(tmp_path, factory, shape):
+    model = factory(bias_init="random_normal")
+    x = np.random.default_rng(0).normal(size=shape)
+    model.export_to_file(str(tmp_path / "net"))
+    text = (tmp_path / "net.apg").read_text()
+    assert text.startswith("# degann ")
+    fresh = IModel(1, [2], 1)
+    fresh.from_file(str(tmp_path / "net"))
+    np.testing.assert_array_equal(fresh.predict(x), model.predict(x))
+    assert fresh.to_dict() == model.to_dict()
+
+
+def test_gru_settings_survive_the_file(tmp_path):
+    model = IModel(2, [3, 4], 2, net_type="GRUNet", reset_after=False,
+                   return_sequences=True, time_steps=5, dropout_rate=0.25, seed=1)
+    model.export_to_file(tmp_path / "gru")
+    fresh = IModel(1, [2], 1)
+    fresh.from_file(tmp_path / "gru")
+    net = fresh.network
+    assert (net.reset_after, net.return_sequences, net.time_steps, net.dropout_rate) == (
+        False, True, 5, 0.25)
+    x = np.random.default_rng(0).normal(size=(3, 5, 2))
+    np.testing.assert_array_equal(fresh.predict(x), model.predict(x))
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("# degann 0.1.0\n", "holds no network description"),
+        ("# degann 0.1.0\n{\"net_type\": \"GRUNet\", ", "not a valid .apg file"),
+        ("[1, 2]", "does not describe a network"),
+    ],
+)
+def test_malformed_apg_files_are_named(tmp_path, text, message):
+    (tmp_path / "bad.apg").write_text(text)
+    with pytest.raises(ValueError, match=message):
+        IModel(1, [2], 1).from_file(str(tmp_path / "bad"))
+
+
+def test_truncated_apg_file_is_refused(tmp_path):
+    _gru().export_to_file(str(tmp_path / "net"))
+    text = (tmp_path / "net.apg").read_text()
+    (tmp_path / "cut.apg").write_text(text[: len(text) // 2])
+    with pytest.raises(ValueError, match="cut.apg is not a valid .apg file"):
+        IModel(1, [2], 1).from_file(str(tmp_path / "cut"))
+
+
+@pytest.mark.parametrize("settings", [dict(time_steps=4), dict(return_sequences=True)])
+def test_gru_sequence_shapes_are_checked(settings):
+    model = IModel(1, [3], 1, net_type="GRUNet", seed=0, **settings)
+    model.compile()
+    with pytest.raises(ValueError, match="got shape"):
+        model.train(np.zeros((5, 6, 1)), np.zeros((5, 1)), epochs=1, verbose=0)
+
+
+def test_return_sequences_trains_on_per_step_targets():
+    model = IModel(1, [3], 1, net_type="GRUNet", return_sequences=True, seed=0)
+    model.compile(rate=1e-2, optimizer="Adam")
+    x = np.linspace(0, 1, 60).reshape(10, 6, 1)
+    history = model.train(x, 2 * x[:, :, 0], epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert model.predict(x).shape == (10, 6, 1)
+
+
+def test_fast_path_switch_gives_the_same_numbers(sin_windows):
+    results = []
+    for fast in (True, False):
+        model = IModel(2, [6, 6], 1, net_type="GRUNet", seed=4, fast_path=fast)
+        model.compile(rate=1e-2, optimizer="Adam", metrics=[])
+        history = model.train(sin_windows.train.inputs, sin_windows.train.targets,
+                              epochs=2, mini_batch_size=16, verbose=0)
+        results.append((history.history["loss"], model.predict(sin_windows.val.inputs)))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5, atol=1e-5)

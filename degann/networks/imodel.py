@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from degann._validation import check_bool, check_float, check_int, check_verbose
+from degann.networks import serialization
 from degann.networks.topology import get_topology
 
 __all__ = ["IModel"]
@@ -300,6 +301,24 @@ class IModel:
         self.network = topology.from_dict(config)
         self._net_type = config["net_type"]
         self._compiled = False
+
+    def export_to_file(self, path: str) -> None:
+        """Save the network to ``path + ".apg"`` (header, then ``to_dict()`` JSON).
+
+        The file is written atomically: an interrupted write leaves any
+        previous file intact.
+        """
+        serialization.write_apg(path, self.to_dict())
+
+    def from_file(self, path: str, **kwargs: Any) -> None:
+        """Replace the network by the one saved in ``path + ".apg"``.
+
+        Raises
+        ------
+        ValueError
+            If the file is malformed or describes an inconsistent network.
+        """
+        self.from_dict(serialization.read_apg(path), **kwargs)
 
     @property
     def net_type(self) -> str:

@@ -2,7 +2,7 @@
 
 Both train the report's configuration (5 GRU layers x 30 units, time_steps
 10, the 790 training windows of hardsin in sequence mode, batch 32, Adam,
-MSE) in this one process. The first epoch of each (graph building and XLA
+MSE) in this one process, from the same initial weights. The first epoch of each (graph building and XLA
 compilation) is timed apart. Run:
 
     python benchmarks/gru_train_speed.py [--epochs 5] [--repeats 3]
@@ -38,21 +38,21 @@ class _Timer(tf.keras.callbacks.Callback):
         self.durations.append(time.perf_counter() - self._start)
 
 
-def keras_baseline(x, y, epochs, seed):
+def keras_baseline(x, y, epochs, seed, initial_weights):
     tf.keras.utils.set_random_seed(seed)
     model = tf.keras.Sequential(
         [tf.keras.Input(shape=x.shape[1:])]
         + [tf.keras.layers.GRU(30, return_sequences=i < 4) for i in range(5)]
         + [tf.keras.layers.Dense(1)]
     )
+    model.set_weights(initial_weights)
     model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss="mse")
     timer = _Timer()
     history = model.fit(x, y, epochs=epochs, batch_size=32, verbose=0, callbacks=[timer])
     return timer.durations, history.history["loss"][-1]
 
 
-def degann_gru(x, y, epochs, seed):
-    model = IModel(x.shape[2], [30] * 5, 1, net_type="GRUNet", seed=seed)
+def degann_gru(model, x, y, epochs):
     model.compile(rate=1e-3, optimizer="Adam", loss_func="MeanSquaredError", metrics=[])
     history = model.train(x, y, epochs=epochs, mini_batch_size=32, verbose=0)
     return model.network.trained_time["epoch_time"], history.history["loss"][-1]
@@ -62,6 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-fast-path", action="store_true",
+                        help="train IModel's GRUNet with fast_path=False")
     args = parser.parse_args()
     data = split_windows(sample_function("hardsin", 1000, noise=0.01, seed=0), 10)
     x, y = data.train.inputs.astype(np.float32), data.train.targets.astype(np.float32)
@@ -69,8 +71,15 @@ def main() -> None:
           f"{args.repeats} repeats (median of the epochs after the first)")
     rows = {"keras GRU (defaults)": [], "IModel GRUNet": []}
     for repeat in range(args.repeats):
-        for name, run in (("keras GRU (defaults)", keras_baseline), ("IModel GRUNet", degann_gru)):
-            durations, loss = run(x, y, args.epochs, seed=repeat)
+        # Both start from the same initial weights, so their losses are comparable.
+        model = IModel(x.shape[2], [30] * 5, 1, net_type="GRUNet", seed=repeat,
+                       fast_path=not args.no_fast_path)
+        initial = model.network.get_weights()
+        for name, run in (
+            ("keras GRU (defaults)", lambda: keras_baseline(x, y, args.epochs, repeat, initial)),
+            ("IModel GRUNet", lambda: degann_gru(model, x, y, args.epochs)),
+        ):
+            durations, loss = run()
             rows[name].append((durations[0], float(np.median(durations[1:])), loss))
     summary = {}
     for name, runs in rows.items():

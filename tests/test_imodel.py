@@ -386,3 +386,33 @@ def test_fast_path_switch_gives_the_same_numbers(sin_windows):
         results.append((history.history["loss"], model.predict(sin_windows.val.inputs)))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("entry", ["train", "evaluate", "predict", "feedforward"])
+def test_every_entry_point_checks_gru_shapes(entry):
+    model = IModel(2, [3], 1, net_type="GRUNet", seed=0)
+    model.compile()
+    bad = np.zeros((4, 5, 3))
+    calls = {
+        "train": lambda: model.train(bad, np.zeros((4, 1)), epochs=1, verbose=0),
+        "evaluate": lambda: model.evaluate(bad, np.zeros((4, 1)), verbose=0),
+        "predict": lambda: model.predict(bad),
+        "feedforward": lambda: model.feedforward(bad),
+    }
+    with pytest.raises(ValueError, match=r"shape \(batch, time_steps, 2\).*got shape \(4, 5, 3\)"):
+        calls[entry]()
+
+
+def test_gru_entry_points_with_validation_and_a_callback(sin_windows):
+    model = IModel(2, [4, 4], 1, net_type="GRUNet", seed=0, name="gru")
+    model.compile(rate=1e-2, optimizer="Adam")
+    seen = []
+    callback = tf.keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e))
+    model.train(sin_windows.train.inputs, sin_windows.train.targets,
+                validation_data=(sin_windows.val.inputs, sin_windows.val.targets),
+                epochs=3, callbacks=[callback], verbose=0)
+    assert seen == [0, 1, 2]
+    scores = model.evaluate(sin_windows.val.inputs, sin_windows.val.targets, verbose=0)
+    assert len(scores) == 4  # loss, then MSE, MAE and MSLE
+    assert model.get_activations == ["tanh", "sigmoid", "linear"]
+    assert model.get_name == "gru" and model.get_output_size == 1

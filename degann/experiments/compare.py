@@ -175,9 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         parser.error(f"argument --out: cannot write results to {args.out!r}: {error}")
 
-    # TensorFlow's C++ start-up log (including a harmless CUDA message on
-    # machines without a GPU) is hidden unless the user asked for it.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # Quieter TensorFlow C++ logging unless the user chose a level.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from degann.experiments.report import write_all
     from degann.experiments.runner import run_comparison
 

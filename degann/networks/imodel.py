@@ -210,8 +210,9 @@ class IModel:
 
         Notes
         -----
-        When the network was built with a ``seed``, the mini-batch order is
-        drawn from it too, so the same script gives the same history. The
+        When the network was built with a ``seed``, the mini-batch shuffle is
+        seeded from it too, so the same script gives the same history (the
+        shuffle also depends on TensorFlow's global seed, if one is set). The
         wall time of training and of every epoch is stored in
         ``self.network.trained_time``.
         """

@@ -416,3 +416,28 @@ def test_gru_entry_points_with_validation_and_a_callback(sin_windows):
     assert len(scores) == 4  # loss, then MSE, MAE and MSLE
     assert model.get_activations == ["tanh", "sigmoid", "linear"]
     assert model.get_name == "gru" and model.get_output_size == 1
+
+
+def test_seed_and_fast_path_survive_from_dict():
+    model = IModel(1, [3], 1, net_type="GRUNet", seed=5, fast_path=False)
+    fresh = IModel(1, [2], 1)
+    fresh.from_dict(model.to_dict())
+    assert (fresh.network.seed, fresh.network.fast_path) == (5, False)
+
+
+@pytest.mark.parametrize("field, value", [("input_size", "2"), ("reset_after", "no"),
+                                          ("block_size", None)])
+def test_hand_edited_fields_give_value_errors(field, value):
+    config = _gru().to_dict()
+    config[field] = value
+    with pytest.raises(ValueError, match=field):
+        IModel(1, [2], 1).from_dict(config)
+
+
+def test_unreadable_apg_bytes_name_the_file(tmp_path):
+    (tmp_path / "bin.apg").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ValueError, match="bin.apg is not a valid .apg file"):
+        IModel(1, [2], 1).from_file(str(tmp_path / "bin"))
+    (tmp_path / "deep.apg").write_text('{"net_type": "GRUNet", "x": ' + "[" * 100000 + "]" * 100000 + "}")
+    with pytest.raises(ValueError, match="deep.apg is not a valid .apg file"):
+        IModel(1, [2], 1).from_file(str(tmp_path / "deep"))

@@ -298,8 +298,11 @@ class IModel:
         """Replace the network by the one described in ``config``."""
         if not isinstance(config, dict):
             raise TypeError(f"config must be a dict, got {type(config).__name__}")
-        topology = get_topology(config.get("net_type"))
-        self.network = topology.from_dict(config)
+        try:
+            topology = get_topology(config.get("net_type"))
+            self.network = topology.from_dict(config)
+        except TypeError as error:
+            raise ValueError(f"config does not describe a valid network: {error}") from None
         self._net_type = config["net_type"]
         self._compiled = False
 

@@ -25,7 +25,13 @@ def dumps(config: dict[str, Any]) -> str:
         f"# degann {__version__} network file (.apg)\n"
         f"# net_type: {config.get('net_type')}; the JSON below is IModel.to_dict()\n"
     )
-    return header + json.dumps(config, allow_nan=False) + "\n"
+    try:
+        body = json.dumps(config, allow_nan=False)
+    except ValueError:
+        raise ValueError(
+            "the network has NaN or infinite weights; it cannot be saved"
+        ) from None
+    return header + body + "\n"
 
 
 def loads(text: str, source: str = "<string>") -> dict[str, Any]:
@@ -39,7 +45,7 @@ def loads(text: str, source: str = "<string>") -> dict[str, Any]:
         raise ValueError(f"{source} holds no network description after its header")
     try:
         config = json.loads(body)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:
         raise ValueError(f"{source} is not a valid .apg file: {error}") from None
     if not isinstance(config, dict) or "net_type" not in config:
         raise ValueError(f"{source} does not describe a network (no 'net_type')")
@@ -63,4 +69,8 @@ def read_apg(path: str | os.PathLike) -> dict[str, Any]:
     """Read the network description stored in ``path + ".apg"``."""
     source = _apg_path(path)
     with open(source, encoding="utf-8") as handle:
-        return loads(handle.read(), source)
+        try:
+            text = handle.read()
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{source} is not a valid .apg file: {error}") from None
+    return loads(text, source)

@@ -123,7 +123,9 @@ class TopologyBase(tf.keras.Model):
         On a machine without a GPU, compile training with XLA and run
         :data:`STEPS_PER_EXECUTION` mini-batches per call (measured by
         ``benchmarks/gru_train_speed.py``); the updates are the same, only
-        their order of floating-point operations may differ. With a GPU, or
+        their order of floating-point operations may differ, and Dropout
+        draws its masks differently under XLA (each path is repeatable on its
+        own; without dropout both give the same numbers). With a GPU, or
         when false, Keras' defaults are used (cuDNN for GRU layers).
     """
 
@@ -292,6 +294,8 @@ class TopologyBase(tf.keras.Model):
             "input_size": self.input_size,
             "block_size": self.block_size,
             "output_size": self.output_size,
+            "seed": self.seed,
+            "fast_path": self.fast_path,
         }
 
     def to_dict(self) -> dict[str, Any]:

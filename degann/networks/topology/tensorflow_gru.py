@@ -297,6 +297,8 @@ class TensorflowGRUNet(TopologyBase):
             return_sequences=config.get("return_sequences", False),
             time_steps=config.get("time_steps"),
             name=config.get("name", "gru_net"),
+            seed=config.get("seed"),
+            fast_path=config.get("fast_path", True),
         )
         if config.get("gate_order", GATE_ORDER) != GATE_ORDER:
             raise ValueError(

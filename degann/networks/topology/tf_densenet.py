@@ -165,6 +165,8 @@ class TensorflowDenseNet(TopologyBase):
             output_size=config["output_size"],
             activation_func=config["activations"],
             name=config.get("name", "net"),
+            seed=config.get("seed"),
+            fast_path=config.get("fast_path", True),
         )
         layers = config["layers"]
         if not isinstance(layers, list) or len(layers) != len(net.dense_layers):

@@ -441,3 +441,10 @@ def test_unreadable_apg_bytes_name_the_file(tmp_path):
     (tmp_path / "deep.apg").write_text('{"net_type": "GRUNet", "x": ' + "[" * 100000 + "]" * 100000 + "}")
     with pytest.raises(ValueError, match="deep.apg is not a valid .apg file"):
         IModel(1, [2], 1).from_file(str(tmp_path / "deep"))
+
+
+def test_shape_errors_show_the_shape_that_was_passed():
+    model = IModel(1, [3], 1, net_type="GRUNet", return_sequences=True, seed=0)
+    model.compile()
+    with pytest.raises(ValueError, match=r"got shape \(3, 1\)$"):
+        model.train(np.zeros((3, 6)), np.zeros((3, 1)), epochs=1, verbose=0)

@@ -243,13 +243,14 @@ class TopologyBase(tf.keras.Model):
         the inputs' window length, used by topologies that predict per step.
         """
         y = check_array(name, y, dtype=np.float32)
+        given = y.shape
         if y.ndim == 1 and self.output_size == 1:
             y = y[:, None]
         if y.ndim != 2 or y.shape[1] != self.output_size:
             raise ValueError(
                 f"{name} must have shape (batch, {self.output_size})"
                 + (" or (batch,)" if self.output_size == 1 else "")
-                + f", got shape {y.shape}"
+                + f", got shape {given}"
             )
         if len(y) != n_samples:
             raise ValueError(

@@ -200,6 +200,7 @@ class TensorflowGRUNet(TopologyBase):
         ``(batch, time_steps)`` is accepted when ``input_size == 1``.
         """
         x = check_array(name, x, dtype=np.float32)
+        given = x.shape
         if x.ndim == 2 and self.input_size == 1:
             x = x[:, :, None]
         steps = "time_steps" if self.time_steps is None else str(self.time_steps)
@@ -213,7 +214,7 @@ class TensorflowGRUNet(TopologyBase):
             extra = f" or (batch, {steps})" if self.input_size == 1 else ""
             raise ValueError(
                 f"{name} must have shape (batch, {steps}, {self.input_size})"
-                f"{extra} for this GRUNet, got shape {x.shape}"
+                f"{extra} for this GRUNet, got shape {given}"
             )
         return x
 
@@ -228,6 +229,7 @@ class TensorflowGRUNet(TopologyBase):
         if not self.return_sequences:
             return super().check_targets(y, n_samples, name)
         y = check_array(name, y, dtype=np.float32)
+        given = y.shape
         if y.ndim == 2 and self.output_size == 1:
             y = y[:, :, None]
         steps = "time_steps" if time_steps is None else str(time_steps)
@@ -238,7 +240,7 @@ class TensorflowGRUNet(TopologyBase):
         ):
             raise ValueError(
                 f"{name} must have shape (batch, {steps}, {self.output_size}) for a "
-                f"GRUNet with return_sequences=True, got shape {y.shape}"
+                f"GRUNet with return_sequences=True, got shape {given}"
             )
         if len(y) != n_samples:
             raise ValueError(f"{name} has {len(y)} samples but the inputs have {n_samples}")

@@ -128,12 +128,13 @@ class TensorflowDenseNet(TopologyBase):
         ``(batch,)`` is accepted when ``input_size == 1``.
         """
         x = check_array(name, x, dtype=np.float32)
+        given = x.shape
         if x.ndim == 1 and self.input_size == 1:
             x = x[:, None]
         if x.ndim != 2 or x.shape[1] != self.input_size:
             raise ValueError(
                 f"{name} must have shape (batch, {self.input_size}) for this "
-                f"DenseNet, got shape {x.shape}"
+                f"DenseNet, got shape {given}"
             )
         return x
 

@@ -107,7 +107,7 @@ def test_diverging_training_exits_1_and_names_no_winner(tmp_path, capsys, monkey
 
     from degann.experiments import runner
 
-    def diverged_run(config, data, on_result=None, verbose=0):
+    def diverged_run(config, data, on_result=None, verbose=0, **plots):
         n = len(data.val)
         return [
             runner.NetworkResult(net_type, float("nan"), float("nan"), 1.0, [1.0], 10,
@@ -146,3 +146,15 @@ def test_report_compares_with_the_baselines(tiny_run):
     text = (out / "report.md").read_text()
     assert "| last observed value |" in text
     assert re.search(r"(beat|beats) the best simple baseline", text)
+
+
+def test_plots_every_writes_snapshots_per_network(tmp_path):
+    pytest.importorskip("tensorflow")
+    code = main([*TINY, "--plots-every", "1", "--out", str(tmp_path)])
+    assert code == 0
+    for net_type in ("GRUNet", "DenseNet"):
+        names = sorted(p.name for p in (tmp_path / "plots" / net_type).iterdir())
+        assert "prediction_final.png" in names and "loss_epoch00002.png" in names
+    with open(tmp_path / "results.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert all(1 <= int(r["best_epoch"]) <= 2 for r in rows)

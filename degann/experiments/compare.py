@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="mini-batch size")
     parser.add_argument("--out", default="results",
                         help="folder for results.csv, report.md and the plot")
+    parser.add_argument("--plots-every", type=_int_at_least(0), default=0,
+                        help="write loss and prediction snapshots every N epochs into "
+                        "OUT/plots/<network>/ (0: none)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="show Keras' progress for every epoch")
     return parser
@@ -149,7 +152,7 @@ def _print_result(result: NetworkResult) -> None:
     print(
         f"{result.net_type:<9} val_mse {result.val_mse:.4e}  train_mse "
         f"{result.train_mse:.4e}  train {result.train_seconds:7.1f} s  "
-        f"({result.parameters} parameters)",
+        f"best epoch {result.best_epoch}  ({result.parameters} parameters)",
         flush=True,
     )
 
@@ -188,7 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         results = run_comparison(config, data, on_result=_print_result,
-                                 verbose=2 if args.verbose else 0)
+                                 verbose=2 if args.verbose else 0,
+                                 plots_folder=os.path.join(args.out, "plots"),
+                                 plots_every=args.plots_every)
         paths = write_all(args.out, config, data, results, command)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

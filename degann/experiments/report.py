@@ -38,6 +38,7 @@ CSV_COLUMNS = (
     "val_mse",
     "train_seconds",
     "parameters",
+    "best_epoch",
 )
 
 _MODE_TEXT = {
@@ -141,7 +142,9 @@ def write_report(
         "parameters: see the table)",
         f"- training: Adam (learning rate {config.lr:g}), MSE loss, batch "
         f"{config.batch_size}, {epochs}, seed {config.seed} (initial weights, noise, "
-        "split and mini-batch order)",
+        "split and mini-batch order); each network is scored with the weights of its "
+        "epoch of lowest validation loss against the observed (noisy) validation "
+        "targets (SaveBestModel), which makes the validation scores slightly optimistic",
         f"- software: degann {__version__}, TensorFlow {_tf_version()}, "
         f"Python {platform.python_version()}; machine: {platform.machine()}, "
         f"{os.cpu_count()} CPU core(s)",
@@ -149,13 +152,13 @@ def write_report(
         "## Results",
         "",
         "| network | parameters | train MSE (noisy targets) | validation MSE (clean) "
-        "| training time, s | median s / epoch |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| training time, s | median s / epoch | best epoch |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.net_type} | {r.parameters} | {r.train_mse:.4g} | {r.val_mse:.4g} "
-            f"| {r.train_seconds:.1f} | {r.seconds_per_epoch:.3f} |"
+            f"| {r.train_seconds:.1f} | {r.seconds_per_epoch:.3f} | {r.best_epoch} |"
         )
     lines += [
         "",

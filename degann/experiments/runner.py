@@ -7,6 +7,7 @@ the networks when it first runs.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Sequence
@@ -143,6 +144,9 @@ class NetworkResult:
         early if the loss becomes NaN (``diverged`` is then true).
     val_prediction : numpy.ndarray
         Predictions on the validation windows.
+    best_epoch : int
+        Epoch (1-based) whose weights were kept: the lowest validation loss
+        against the observed targets; 0 if none was finite.
     """
 
     net_type: str
@@ -153,6 +157,7 @@ class NetworkResult:
     parameters: int
     history: dict
     val_prediction: np.ndarray
+    best_epoch: int = 0
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -211,15 +216,25 @@ def _network_arguments(net_type: str, data: SplitWindows, config: ComparisonConf
 
 
 def train_network(
-    net_type: str, data: SplitWindows, config: ComparisonConfig, verbose: int = 0
+    net_type: str,
+    data: SplitWindows,
+    config: ComparisonConfig,
+    verbose: int = 0,
+    plots_folder: str | None = None,
+    plots_every: int = 0,
 ) -> NetworkResult:
     """Train one network on the prepared windows and score it.
 
     The network's ``seed`` fixes its initial weights and the order of the
     mini-batches, so the same configuration gives the same numbers.
+    ``SaveBestModel`` keeps the weights of the epoch with the lowest
+    validation loss (against the observed, noisy validation targets) and
+    restores them before scoring. With ``plots_folder`` and ``plots_every``
+    > 0, ``VisualizationTS`` writes snapshots there.
     """
     import tensorflow as tf
 
+    from degann.networks.callbacks import SaveBestModel, VisualizationTS
     from degann.networks.imodel import IModel
 
     kwargs, x_train, x_val = _network_arguments(net_type, data, config)
@@ -229,12 +244,17 @@ def train_network(
     )
     model.compile(rate=config.lr, optimizer="Adam", loss_func="MeanSquaredError",
                   metrics=[])
+    best = SaveBestModel(monitor="val_loss")
+    callbacks = [tf.keras.callbacks.TerminateOnNaN(), best]
+    if plots_folder is not None and plots_every > 0:
+        callbacks.append(VisualizationTS(x_val, data.val.clean_targets, plots_folder,
+                                         x_values=data.val.x, every=plots_every))
     start = time.perf_counter()
     history = model.train(
         x_train, data.train.targets,
         validation_data=(x_val, data.val.targets),
         epochs=config.epochs, mini_batch_size=config.batch_size, verbose=verbose,
-        callbacks=[tf.keras.callbacks.TerminateOnNaN()],
+        callbacks=callbacks,
     )
     seconds = time.perf_counter() - start
     train_prediction = model.predict(x_train)
@@ -248,6 +268,7 @@ def train_network(
         parameters=model.count_params(),
         history={k: [float(v) for v in vals] for k, vals in history.history.items()},
         val_prediction=val_prediction[:, 0],
+        best_epoch=best.best_epoch + 1,
     )
 
 
@@ -278,6 +299,8 @@ def run_comparison(
     data: SplitWindows | None = None,
     on_result: Callable[[NetworkResult], None] | None = None,
     verbose: int = 0,
+    plots_folder: str | None = None,
+    plots_every: int = 0,
 ) -> list[NetworkResult]:
     """Train every network of ``config.net_types`` on the same data.
 
@@ -291,6 +314,9 @@ def run_comparison(
         Called with each :class:`NetworkResult` as soon as it is ready.
     verbose : int
         Keras verbosity during training.
+    plots_folder, plots_every : str, int
+        Where and how often ``VisualizationTS`` writes snapshots (one
+        sub-folder per network); 0 writes none.
 
     Returns
     -------
@@ -300,7 +326,9 @@ def run_comparison(
         data = prepare_data(config)
     results = []
     for net_type in config.net_types:
-        result = train_network(net_type, data, config, verbose=verbose)
+        folder = None if plots_folder is None else os.path.join(plots_folder, net_type)
+        result = train_network(net_type, data, config, verbose=verbose,
+                               plots_folder=folder, plots_every=plots_every)
         results.append(result)
         if on_result is not None:
             on_result(result)
@@ -322,6 +350,7 @@ def results_rows(config: ComparisonConfig, results: Sequence[NetworkResult]) -> 
             "val_mse": r.val_mse,
             "train_seconds": r.train_seconds,
             "parameters": r.parameters,
+            "best_epoch": r.best_epoch,
         }
         for r in results
     ]

@@ -41,6 +41,7 @@ __all__ = ["GATE_ORDER", "TensorflowGRUNet"]
 GATE_ORDER = ["z", "r", "h"]
 
 
+@tf.keras.utils.register_keras_serializable(package="degann")
 class TensorflowGRUNet(TopologyBase):
     """A stack of GRU layers, each followed by Dropout, then a dense output.
 
@@ -188,6 +189,18 @@ class TensorflowGRUNet(TopologyBase):
             if self.dropout_layers:
                 x = self.dropout_layers[i](x, training=training)
         return self.out_layer(x)
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments, for Keras' ``.keras`` files (weights are separate)."""
+        return {
+            "input_size": self.input_size, "block_size": self.block_size,
+            "output_size": self.output_size, "dropout_rate": self.dropout_rate,
+            "activation": self.activation,
+            "recurrent_activation": self.recurrent_activation,
+            "reset_after": self.reset_after, "return_sequences": self.return_sequences,
+            "time_steps": self.time_steps, "name": self.name, "seed": self.seed,
+            "fast_path": self.fast_path,
+        }
 
     @property
     def activations(self) -> list[str]:

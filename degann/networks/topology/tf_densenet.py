@@ -21,6 +21,7 @@ from degann.networks.topology.base import (
 __all__ = ["TensorflowDenseNet"]
 
 
+@tf.keras.utils.register_keras_serializable(package="degann")
 class TensorflowDenseNet(TopologyBase):
     """A stack of dense layers followed by a dense output layer.
 
@@ -116,6 +117,14 @@ class TensorflowDenseNet(TopologyBase):
         for layer in self.dense_layers:
             x = layer(x)
         return x
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments, for Keras' ``.keras`` files (weights are separate)."""
+        return {
+            "input_size": self.input_size, "block_size": self.block_size,
+            "activation_func": self.activations, "output_size": self.output_size,
+            "name": self.name, "seed": self.seed, "fast_path": self.fast_path,
+        }
 
     @property
     def activations(self) -> list[str]:

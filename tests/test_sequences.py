@@ -168,3 +168,132 @@ def test_sample_function_arguments(kwargs, error, message):
 def test_overflowing_interval_is_named():
     with pytest.raises(ValueError, match="exp overflows on interval"):
         sample_function("exp", 10, (0.0, 300.0))
+
+
+def test_sequence_horizon_and_stride_alignment(ten):
+    w = sequence_windows(ten, 3, horizon=2, stride=3)
+    # Starts 0, 3 (6 would need points up to 10): read 3 points, predict the next 2.
+    np.testing.assert_array_equal(w.target_index, [3, 6])
+    np.testing.assert_array_equal(w.inputs[1, :, 0], [3, 4, 5])
+    np.testing.assert_array_equal(w.targets, [[30, 40], [60, 70]])
+    np.testing.assert_array_equal(w.clean_targets, [[30.5, 40.5], [60.5, 70.5]])
+    assert w.horizon == 2
+    with pytest.raises(ValueError, match="horizon must be >= 1"):
+        sequence_windows(ten, 3, horizon=0)
+
+
+def test_function_windows_with_past_y(ten):
+    w = function_windows(ten, 2, past_y=True)
+    # First window: steps 1 and 2, each (x_s, y_{s-1}); target y_2.
+    np.testing.assert_array_equal(w.inputs[0], [[1, 0], [2, 10]])
+    assert w.targets[0, 0] == 20 and w.target_index[0] == 2
+    # The target value never appears in its own window.
+    for i, t in enumerate(w.target_index):
+        assert ten.y[t] not in w.inputs[i, :, 1]
+    with pytest.raises(ValueError, match="not allowed when windows hold observed values"):
+        split_windows(ten, 2, "function", split="random", past_y=True)
+
+
+def test_trajectory_with_two_components():
+    # A table like an ODE system's solution: y has columns (y0, y1).
+    x = np.arange(6.0)
+    y = np.stack([x, -x], axis=1)
+    table = Table(x=x, y=y)
+    w = sequence_windows(table, 2, horizon=2)
+    np.testing.assert_array_equal(w.inputs[0], [[0, 0, 0], [1, 1, -1]])
+    # Step by step: (y0, y1) at t, then at t + 1.
+    np.testing.assert_array_equal(w.targets[0], [2, -2, 3, -3])
+    f = function_windows(table, 2)
+    np.testing.assert_array_equal(f.targets[0], [1, -1])
+
+
+def test_windows_need_one_argument_column():
+    table = sample_function("multidim", 3)
+    assert table.x.shape == (27, 3)
+    with pytest.raises(ValueError, match="one argument column"):
+        sequence_windows(table, 2)
+
+
+def test_sampling_random_points_and_relative_noise():
+    a = sample_function("sin", 500, spacing="random", seed=2)
+    b = sample_function("sin", 500, spacing="random", seed=2)
+    np.testing.assert_array_equal(a.x, b.x)
+    assert np.all(np.diff(a.x) > 0) and 0.01 <= a.x.min() and a.x.max() <= 1.0
+    assert not np.allclose(a.x, np.linspace(0.01, 1, 500))
+    rel = sample_function("exp", 4000, noise=0.1, noise_relative=True, seed=5)
+    assert np.std(rel.y - rel.y_clean) == pytest.approx(0.1 * np.std(rel.y_clean), rel=0.1)
+    grid = sample_function("multidim", 4, interval=[(0, 1), (0, 2), (0, 3)])
+    assert grid.x.shape == (64, 3) and grid.x[:, 2].max() == 3.0
+
+
+def test_rollout_of_a_perfect_model_reproduces_the_series():
+    from degann.datasets import rollout
+
+    table = sample_function("sin", 60, noise=0.05, seed=1)
+
+    def perfect(batch):
+        # The true next value: the clean y at the point after the window's last x.
+        last_x = batch[0, -1, 0]
+        index = int(np.searchsorted(table.x, last_x)) + 1
+        return np.array([[table.y_clean[index]]])
+
+    predicted = rollout(perfect, table, 5, start=40)
+    np.testing.assert_array_equal(predicted[:, 0], table.y_clean[40:])
+
+
+def test_rollout_feeds_predictions_back():
+    from degann.datasets import rollout
+
+    table = Table(x=np.arange(8.0), y=np.arange(8.0))
+    seen = []
+
+    def last_plus_one(batch):
+        seen.append(batch.copy())
+        return np.array([[batch[0, -1, -1] + 1.0]])
+
+    predicted = rollout(last_plus_one, table, 3, start=4, steps=3)
+    np.testing.assert_array_equal(predicted[:, 0], [4, 5, 6])
+    # The third window holds the two predictions: y values 3 (observed), 4, 5.
+    np.testing.assert_array_equal(seen[2][0, :, 1], [3, 4, 5])
+    np.testing.assert_array_equal(seen[2][0, :, 0], [3, 4, 5])
+    flat = rollout(lambda b: np.array([[b[0, -1] + 1.0]]), table, 3, start=4, steps=2,
+                   include_x=False, flat=True)
+    np.testing.assert_array_equal(flat[:, 0], [4, 5])
+    with pytest.raises(ValueError, match="start must be >= 3"):
+        rollout(last_plus_one, table, 3, start=2)
+
+
+def test_csv_round_trip_is_exact(tmp_path):
+    from degann.datasets import read_csv, read_table, write_csv, write_table
+
+    table = sample_function("hardsin", 50, noise=0.01, seed=0)
+    write_table(tmp_path / "t.csv", table)
+    back = read_table(tmp_path / "t.csv")
+    np.testing.assert_array_equal(back.x, table.x)
+    np.testing.assert_array_equal(back.y, table.y)
+    first = (tmp_path / "t.csv").read_text().splitlines()[0].split(",")
+    assert len(first) == 2 and float(first[0]) == table.x[0]
+    inputs, outputs = np.random.default_rng(0).normal(size=(5, 3)), np.arange(10.0).reshape(5, 2)
+    write_csv(tmp_path / "m.csv", inputs, outputs)
+    x, y = read_csv(tmp_path / "m.csv", n_inputs=3)
+    np.testing.assert_array_equal(x, inputs)
+    np.testing.assert_array_equal(y, outputs)
+    with pytest.raises(ValueError, match="no output column"):
+        read_csv(tmp_path / "m.csv", n_inputs=5)
+    (tmp_path / "bad.csv").write_text("1,2\n3,abc\n")
+    with pytest.raises(ValueError, match="bad.csv is not a table of numbers"):
+        read_csv(tmp_path / "bad.csv", n_inputs=1)
+
+
+def test_tf_dataset_pipeline_batches_every_sample_once():
+    pytest.importorskip("tensorflow")
+    from degann.datasets import to_tf_dataset
+
+    x = np.arange(10.0).reshape(10, 1)
+    dataset = to_tf_dataset(x, 2 * x, batch_size=4, seed=3)
+    batches = [(a.numpy(), b.numpy()) for a, b in dataset]
+    assert [len(a) for a, _ in batches] == [4, 4, 2]
+    seen = np.concatenate([a for a, _ in batches])[:, 0]
+    assert sorted(seen) == list(range(10))
+    for a, b in batches:
+        np.testing.assert_array_equal(b, 2 * a)

@@ -8,6 +8,8 @@ This package needs NumPy only.
 """
 
 from degann.datasets import functions
+from degann.datasets.files import read_csv, read_table, write_csv, write_table
+from degann.datasets.pipeline import to_tf_dataset
 from degann.datasets.sequences import (
     MODES,
     SplitWindows,
@@ -15,6 +17,7 @@ from degann.datasets.sequences import (
     function_windows,
     make_windows,
     random_split,
+    rollout,
     sequence_windows,
     split_windows,
     tail_split,
@@ -31,8 +34,14 @@ __all__ = [
     "functions",
     "make_windows",
     "random_split",
+    "read_csv",
+    "read_table",
+    "rollout",
     "sample_function",
     "sequence_windows",
     "split_windows",
     "tail_split",
+    "to_tf_dataset",
+    "write_csv",
+    "write_table",
 ]

@@ -364,9 +364,9 @@ class VisualizationTS(tf.keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         epochs = len(self.history.get("loss", []))
-        self._snapshot("final", epochs)
+        self._snapshot("final", epochs, final=True)
 
-    def _snapshot(self, tag: str, epoch: int) -> None:
+    def _snapshot(self, tag: str, epoch: int, final: bool = False) -> None:
         from matplotlib.figure import Figure
 
         figure = Figure(figsize=(7, 4), layout="constrained")
@@ -387,7 +387,10 @@ class VisualizationTS(tf.keras.callbacks.Callback):
         top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 1])
         top.plot(self.x_values, self.y_true, color="black", label="truth")
         top.plot(self.x_values, prediction, label="prediction")
-        top.set_title(f"truth vs prediction after epoch {epoch}")
+        top.set_title(
+            f"truth vs prediction at the end of training ({epoch} epochs; final weights)"
+            if final else f"truth vs prediction after epoch {epoch}"
+        )
         top.legend()
         bottom.plot(self.x_values, np.abs(prediction - self.y_true), color="tab:red")
         bottom.set_ylabel("|error|")

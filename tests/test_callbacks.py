@@ -152,7 +152,7 @@ def test_missing_val_loss_falls_back_to_loss_and_warns_once(sin_windows):
         history = _train(_model(), sin_windows, "GRUNet", [best], epochs=4, validation=False)
     messages = [w for w in caught if "SaveBestModel" in str(w.message)]
     assert len(messages) == 1
-    assert "tracking 'loss'" in str(messages[0].message)
+    assert "tracked 'loss' instead" in str(messages[0].message)
     assert best.monitor_used == "loss"
     assert best.best_value == pytest.approx(min(history.history["loss"]))
 
@@ -226,3 +226,94 @@ def test_helpers_and_all_callbacks_together(tmp_path, sin_windows, net_type):
     assert light.last_logs["loss"] == pytest.approx(history.history["loss"][-1])
     assert (tmp_path / "best.apg").exists()
     assert (tmp_path / "plots" / "prediction_final.png").read_bytes()[:8] == PNG
+
+
+class _PoisonLastEpoch(tf.keras.callbacks.Callback):
+    """Turns every weight into NaN at the end of the given epoch (a diverged step)."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            self.model.set_weights([np.full_like(w, np.nan) for w in self.model.get_weights()])
+            logs["val_loss"] = -1.0  # a finite, "best" value logged with broken weights
+
+
+def test_save_best_model_never_keeps_non_finite_weights(tmp_path, sin_windows):
+    best = SaveBestModel(path=str(tmp_path / "best"))
+    model = _model()
+    _train(model, sin_windows, "GRUNet", [_PoisonLastEpoch(1), best], epochs=2)
+    assert best.best_epoch == 0
+    assert all(np.all(np.isfinite(w)) for w in model.network.get_weights())
+    IModel.from_file(str(tmp_path / "best"))
+
+
+def test_save_best_model_does_not_mix_loss_and_val_loss(sin_windows):
+    model = tf.keras.Sequential([tf.keras.Input((4, 2)), tf.keras.layers.GRU(3),
+                                 tf.keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    best = SaveBestModel()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = model.fit(sin_windows.train.inputs, sin_windows.train.targets,
+                            validation_data=(sin_windows.val.inputs, sin_windows.val.targets),
+                            validation_freq=2, epochs=4, verbose=0, callbacks=[best])
+    assert best.monitor_used == "val_loss"
+    assert best.best_value == pytest.approx(min(history.history["val_loss"]))
+    assert best.best_epoch in (1, 3)
+    assert not [w for w in caught if "SaveBestModel" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(monitor=""), ValueError, "monitor must be a metric name"),
+        (dict(min_delta=-1.0), ValueError, "min_delta must be >= 0"),
+        (dict(verbose="yes"), ValueError, "verbose must be 0, 1 or 2"),
+        (dict(path=""), ValueError, "path must name a file"),
+        (dict(keras_path="model.h5"), ValueError, "must end with '.keras'"),
+    ],
+)
+def test_save_best_model_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        SaveBestModel(**kwargs)
+
+
+def test_save_best_model_refuses_a_folder_in_place_of_its_file(tmp_path, sin_windows):
+    (tmp_path / "best.apg").mkdir()
+    with pytest.raises(ValueError, match="is a folder, not a file"):
+        _train(_model(), sin_windows, "GRUNet", [SaveBestModel(path=str(tmp_path / "best"))],
+               epochs=1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [(dict(verbose="loud"), "verbose must be 0, 1 or 2"),
+     (dict(baseline="abc"), "baseline must be a real number"),
+     (dict(monitor=""), "monitor must be a metric name")],
+)
+def test_early_stopping_argument_types(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        EarlyStopping(**kwargs)
+
+
+def test_visualization_accepts_the_shapes_train_accepts(tmp_path):
+    x = np.linspace(0, 1, 40).reshape(10, 4)  # (batch, time_steps) for input_size 1
+    model = IModel(1, [3], 1, net_type="GRUNet", seed=0)
+    vis = VisualizationTS(x, x[:, -1], tmp_path, every=1)
+    model.compile(metrics=[])
+    model.train(x, x[:, -1], epochs=1, verbose=0, callbacks=[vis])
+    assert (tmp_path / "prediction_final.png").exists()
+    with pytest.raises(ValueError, match=r"x_data must have shape \(batch, time_steps, 1\)"):
+        model.train(x, x[:, -1], epochs=1, verbose=0,
+                    callbacks=[VisualizationTS(np.zeros((10, 4, 3)), x[:, -1], tmp_path)])
+
+
+def test_measure_train_time_is_what_the_network_stores(sin_windows):
+    timer = MeasureTrainTime()
+    model = _model()
+    _train(model, sin_windows, "GRUNet", [timer], epochs=2)
+    assert model.network.trained_time["train_time"] == timer.train_time
+    assert model.network.trained_time["epoch_time"] == timer.epoch_time

@@ -100,9 +100,11 @@ class EarlyStopping(tf.keras.callbacks.EarlyStopping):
         restore_best_weights: bool = False,
         start_from_epoch: int = 0,
     ) -> None:
-        if not isinstance(monitor, str):
-            raise TypeError(f"monitor must be a metric name, got {type(monitor).__name__}")
+        _check_monitor(monitor)
         check_float("min_delta", min_delta)
+        check_verbose_level(verbose)
+        if baseline is not None:
+            check_float("baseline", baseline)
         check_int("patience", patience, minimum=0)
         check_choice("mode", mode, ("auto", "min", "max"))
         check_bool("restore_best_weights", restore_best_weights)
@@ -117,6 +119,52 @@ class EarlyStopping(tf.keras.callbacks.EarlyStopping):
         super().on_train_end(logs)
         if self.restore_best_weights and getattr(self, "best_weights", None) is not None:
             self.model.set_weights(self.best_weights)
+
+
+def _check_monitor(monitor: object) -> str:
+    if not isinstance(monitor, str):
+        raise TypeError(f"monitor must be a metric name, got {type(monitor).__name__}")
+    if not monitor:
+        raise ValueError("monitor must be a metric name such as 'val_loss', got ''")
+    return monitor
+
+
+def check_verbose_level(verbose: object) -> int:
+    """A callback's verbosity: 0 (silent) or 1 (log at INFO level)."""
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1 or 2, got {verbose!r}")
+    return int(verbose)
+
+
+def _check_target_file(name: str, path: Path) -> None:
+    """Create the parent folder and refuse a target that cannot be a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"{name}: cannot create the folder of {path}: {error}") from None
+    if path.is_dir():
+        raise ValueError(f"{name}: {path} is a folder, not a file")
+    if not os.access(path.parent, os.W_OK):
+        raise ValueError(f"{name}: the folder {path.parent} is not writable")
+
+
+def _finite_weights(weights: list) -> bool:
+    return all(np.all(np.isfinite(w)) for w in weights)
+
+
+class _Best:
+    """Best value, epoch and weights of one monitored quantity."""
+
+    def __init__(self, better, start: float) -> None:
+        self.better, self.value, self.epoch, self.weights = better, start, -1, None
+
+    def offer(self, value: float, epoch: int, weights: list, min_delta: float) -> bool:
+        if self.epoch >= 0:
+            margin = -min_delta if self.better is np.less else min_delta
+            if not self.better(value - margin, self.value):
+                return False
+        self.value, self.epoch, self.weights = value, epoch, weights
+        return True
 
 
 def _monitor_op(mode: str, monitor: str):
@@ -182,14 +230,16 @@ class SaveBestModel(tf.keras.callbacks.Callback):
         verbose: int = 0,
     ) -> None:
         super().__init__()
-        if not isinstance(monitor, str) or not monitor:
-            raise TypeError(f"monitor must be a metric name, got {monitor!r}")
-        self.monitor = monitor
+        self.monitor = _check_monitor(monitor)
         self.mode = check_choice("mode", mode, ("auto", "min", "max"))
-        self.min_delta = abs(check_float("min_delta", min_delta))
+        self.min_delta = check_float("min_delta", min_delta, minimum=0.0)
         self.restore_best = check_bool("restore_best", restore_best)
-        if path is not None and not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
+        self.verbose = check_verbose_level(verbose)
+        if path is not None:
+            if not isinstance(path, (str, os.PathLike)):
+                raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
+            if not os.path.basename(os.fspath(path)):
+                raise ValueError(f"path must name a file (path + '.apg'), got {path!r}")
         if keras_path is not None:
             if not isinstance(keras_path, (str, os.PathLike)):
                 raise TypeError(
@@ -199,76 +249,82 @@ class SaveBestModel(tf.keras.callbacks.Callback):
                 raise ValueError(f"keras_path must end with '.keras', got {keras_path!r}")
         self.path = path
         self.keras_path = keras_path
-        self.verbose = verbose
+        self._fallback = self.monitor[4:] if self.monitor.startswith("val_") else None
         self._reset()
 
     def _reset(self) -> None:
-        self._better, self.best_value = _monitor_op(self.mode, self.monitor)
-        self.best_epoch = -1
-        self.best_weights: list[np.ndarray] | None = None
-        self.monitor_used = self.monitor
+        better, start = _monitor_op(self.mode, self.monitor)
+        self._primary = _Best(better, start)
+        self._secondary = _Best(better, start)
         self._warned = False
+
+    def _tracker(self) -> tuple[_Best, str]:
+        if self._primary.epoch >= 0 or self._secondary.epoch < 0:
+            return self._primary, self.monitor
+        return self._secondary, self._fallback
+
+    @property
+    def best_value(self) -> float:
+        """Best monitored value (``inf``/``-inf`` before any epoch)."""
+        return self._tracker()[0].value
+
+    @property
+    def best_epoch(self) -> int:
+        """Epoch (0-based) of the best value; -1 if none yet."""
+        return self._tracker()[0].epoch
+
+    @property
+    def best_weights(self) -> list[np.ndarray] | None:
+        """The best weights, kept in memory."""
+        return self._tracker()[0].weights
+
+    @property
+    def monitor_used(self) -> str:
+        """The quantity actually tracked (``monitor`` or its fallback)."""
+        return self._tracker()[1]
 
     def on_train_begin(self, logs=None):
         self._reset()
-        if self.path is not None and not hasattr(self.model, "to_dict"):
-            raise TypeError(
-                "SaveBestModel(path=...) writes DEGANN .apg files and needs a degann "
-                f"network; got a {type(self.model).__name__}. Use keras_path instead."
-            )
-
-    def _current(self, logs: dict) -> float | None:
-        if self.monitor in logs:
-            self.monitor_used = self.monitor
-            return float(logs[self.monitor])
-        fallback = self.monitor[4:] if self.monitor.startswith("val_") else None
-        if fallback and fallback in logs:
-            if not self._warned:
-                warnings.warn(
-                    f"SaveBestModel: {self.monitor!r} is not in the training logs "
-                    f"(no validation data?); tracking {fallback!r} instead",
-                    UserWarning,
-                    stacklevel=2,
+        if self.path is not None:
+            if not hasattr(self.model, "to_dict"):
+                raise TypeError(
+                    "SaveBestModel(path=...) writes DEGANN .apg files and needs a degann "
+                    f"network; got a {type(self.model).__name__}. Use keras_path instead."
                 )
-                self._warned = True
-            self.monitor_used = fallback
-            return float(logs[fallback])
-        if not self._warned:
-            warnings.warn(
-                f"SaveBestModel: {self.monitor!r} is not in the training logs "
-                f"(available: {sorted(logs)}); nothing is saved",
-                UserWarning,
-                stacklevel=2,
-            )
-            self._warned = True
-        return None
+            _check_target_file("path", Path(os.fspath(self.path) + serialization.APG_SUFFIX))
+        if self.keras_path is not None:
+            _check_target_file("keras_path", Path(self.keras_path))
 
     def on_epoch_end(self, epoch, logs=None):
-        current = self._current(logs or {})
-        if current is None or not np.isfinite(current):
+        logs = logs or {}
+        if self.monitor in logs:
+            tracker, name = self._primary, self.monitor
+        elif self._fallback in logs and self._primary.epoch < 0:
+            tracker, name = self._secondary, self._fallback
+        else:
             return
-        if self.best_epoch >= 0:
-            margin = -self.min_delta if self._better is np.less else self.min_delta
-            if not self._better(current - margin, self.best_value):
-                return
-        self.best_value = current
-        self.best_epoch = epoch
-        self.best_weights = [np.array(w) for w in self.model.get_weights()]
-        if self.verbose:
-            logger.info("epoch %d: best %s = %.6g", epoch + 1, self.monitor_used, current)
-        self._write()
+        value = float(logs[name])
+        if not np.isfinite(value):
+            return
+        weights = [np.array(w) for w in self.model.get_weights()]
+        if not _finite_weights(weights):
+            return
+        if tracker.offer(value, epoch, weights, self.min_delta) and tracker is self._tracker()[0]:
+            if self.verbose:
+                logger.info("epoch %d: best %s = %.6g", epoch + 1, name, value)
+            self._write()
 
     def _write(self) -> None:
         if self.path is not None:
             serialization.write_apg(self.path, self.model.to_dict())
         if self.keras_path is not None:
             target = Path(self.keras_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".keras",
                                        dir=target.parent)
             os.close(fd)
             try:
                 self.model.save(tmp)
+                os.chmod(tmp, 0o644)
                 os.replace(tmp, target)
             except BaseException:
                 if os.path.exists(tmp):
@@ -276,8 +332,25 @@ class SaveBestModel(tf.keras.callbacks.Callback):
                 raise
 
     def on_train_end(self, logs=None):
-        if self.restore_best and self.best_weights is not None:
-            self.model.set_weights(self.best_weights)
+        tracker, name = self._tracker()
+        if name != self.monitor and not self._warned:
+            warnings.warn(
+                f"SaveBestModel: {self.monitor!r} never appeared in the training logs "
+                f"(no validation data?); tracked {name!r} instead",
+                UserWarning,
+                stacklevel=2,
+            )
+            self._warned = True
+        elif tracker.epoch < 0 and not self._warned:
+            warnings.warn(
+                f"SaveBestModel: neither {self.monitor!r} nor a fallback appeared in the "
+                "training logs with a finite value; nothing was kept",
+                UserWarning,
+                stacklevel=2,
+            )
+            self._warned = True
+        if self.restore_best and tracker.weights is not None:
+            self.model.set_weights(tracker.weights)
 
 
 def _predict(model: Any, x: np.ndarray) -> np.ndarray:
@@ -328,7 +401,7 @@ class VisualizationTS(tf.keras.callbacks.Callback):
     ) -> None:
         super().__init__()
         self.x_data = np.asarray(check_array("x_data", x_data), dtype=np.float32)
-        y = check_array("y_true", y_true)
+        y = check_array("y_true", y_true, ndim=(1, 2, 3))
         self.y_true = y.reshape(len(y), -1)[:, 0]
         if len(self.y_true) != len(self.x_data):
             raise ValueError(
@@ -354,6 +427,12 @@ class VisualizationTS(tf.keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.history = {}
         self.folder.mkdir(parents=True, exist_ok=True)
+        check_inputs = getattr(self.model, "check_inputs", None)
+        if check_inputs is not None:
+            # The same input shapes as IModel.train accepts, checked now.
+            self._inputs = check_inputs(self.x_data, "x_data")
+        else:
+            self._inputs = self.x_data
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
@@ -382,7 +461,7 @@ class VisualizationTS(tf.keras.callbacks.Callback):
             axes.legend()
         self._save(figure, f"loss_{tag}.png")
 
-        prediction = _predict(self.model, self.x_data).reshape(len(self.x_data), -1)[:, 0]
+        prediction = _predict(self.model, self._inputs).reshape(len(self.x_data), -1)[:, 0]
         figure = Figure(figsize=(7, 5), layout="constrained")
         top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 1])
         top.plot(self.x_values, self.y_true, color="black", label="truth")

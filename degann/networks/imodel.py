@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
-import time
 from typing import Any, Sequence
 
 import numpy as np
@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from degann._validation import check_bool, check_float, check_int, check_verbose
 from degann.networks import serialization
+from degann.networks.callbacks import MeasureTrainTime
 from degann.networks.topology import get_topology
 
 __all__ = ["IModel"]
@@ -29,19 +30,29 @@ def _check_topology_kwargs(topology: type, net_type: str, kwargs: dict) -> None:
         )
 
 
-class _EpochTimer(tf.keras.callbacks.Callback):
-    """Wall time of every epoch (validation included)."""
+class _instance_or_class:
+    """Method that runs on an instance, or on a new, empty one when called on the class."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.durations: list[float] = []
-        self._start = 0.0
+    def __init__(self, func):
+        self.func = func
+        functools.update_wrapper(self, func)
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
+    def __get__(self, obj, cls):
+        if obj is None:
+            @functools.wraps(self.func)
+            def on_new(*args, **kwargs):
+                model = cls.__new__(cls)
+                model.network = None
+                model._net_type = None
+                model._is_debug = False
+                model._compiled = False
+                return self.func(model, *args, **kwargs)
 
-    def on_epoch_end(self, epoch, logs=None):
-        self.durations.append(time.perf_counter() - self._start)
+            return on_new
+        return functools.partial(self.func, obj)
+
+    def __call__(self, obj, *args, **kwargs):
+        return self.func(obj, *args, **kwargs)
 
 
 def _shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
@@ -234,10 +245,10 @@ class IModel:
                 validation_data[0], validation_data[1],
                 "validation_data[0]", "validation_data[1]",
             )
-        timer = _EpochTimer()
-        callbacks = (callbacks or []) + [timer]
+        callbacks = list(callbacks or [])
+        if not any(isinstance(c, MeasureTrainTime) for c in callbacks):
+            callbacks.append(MeasureTrainTime())
         shuffle_seed = self.network.next_shuffle_seed()
-        start = time.perf_counter()
         if shuffle_seed is None:
             history = self.network.fit(
                 x, y, validation_split=validation_split, validation_data=validation_data,
@@ -255,8 +266,6 @@ class IModel:
                 validation_data=validation_data, epochs=epochs, callbacks=callbacks,
                 verbose=verbose, shuffle=False,
             )
-        self.network.trained_time["train_time"] = time.perf_counter() - start
-        self.network.trained_time["epoch_time"] = list(timer.durations)
         return history
 
     def evaluate(
@@ -294,8 +303,15 @@ class IModel:
         """The network's type, sizes, settings and weights as plain data."""
         return self.network.to_dict()
 
-    def from_dict(self, config: dict[str, Any], **kwargs: Any) -> None:
-        """Replace the network by the one described in ``config``."""
+    @_instance_or_class
+    def from_dict(self, config: dict[str, Any], **kwargs: Any) -> "IModel":
+        """Replace the network by the one described in ``config``.
+
+        Works on an instance (DEGANN's way: ``net.from_dict(config)``) and on
+        the class (``IModel.from_dict(config)`` builds a new IModel); returns
+        the IModel either way. The network must be compiled again before
+        training.
+        """
         if not isinstance(config, dict):
             raise TypeError(f"config must be a dict, got {type(config).__name__}")
         try:
@@ -305,6 +321,7 @@ class IModel:
             raise ValueError(f"config does not describe a valid network: {error}") from None
         self._net_type = config["net_type"]
         self._compiled = False
+        return self
 
     def export_to_file(self, path: str) -> None:
         """Save the network to ``path + ".apg"`` (header, then ``to_dict()`` JSON).
@@ -314,15 +331,19 @@ class IModel:
         """
         serialization.write_apg(path, self.to_dict())
 
-    def from_file(self, path: str, **kwargs: Any) -> None:
+    @_instance_or_class
+    def from_file(self, path: str, **kwargs: Any) -> "IModel":
         """Replace the network by the one saved in ``path + ".apg"``.
+
+        Like :meth:`from_dict`, works on an instance or on the class and
+        returns the IModel.
 
         Raises
         ------
         ValueError
             If the file is malformed or describes an inconsistent network.
         """
-        self.from_dict(serialization.read_apg(path), **kwargs)
+        return self.from_dict(serialization.read_apg(path), **kwargs)
 
     @property
     def net_type(self) -> str:

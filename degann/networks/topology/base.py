@@ -284,7 +284,8 @@ class TopologyBase(tf.keras.Model):
                 np.asarray(self(x[i : i + chunk], training=False))
                 for i in range(0, len(x), chunk)
             ])
-        self.trained_time["predict_time"] = time.perf_counter() - start
+        if not any(type(c).__name__ == "MeasureTrainTime" for c in callbacks or []):
+            self.trained_time["predict_time"] = time.perf_counter() - start
         return result
 
     # -- serialization -----------------------------------------------------

@@ -100,7 +100,8 @@ def _dict_weights(config):
     arrays = []
     for layer in config["layers"]:
         arrays += [np.asarray(layer[k], dtype=np.float32)
-                   for k in ("kernel", "recurrent_kernel", "bias") if k in layer]
+                   for k in ("kernel", "recurrent_kernel", "bias", "weights", "biases")
+                   if k in layer]
     if "output_layer" in config:
         arrays += [np.asarray(config["output_layer"][k], dtype=np.float32)
                    for k in ("kernel", "bias")]

@@ -101,7 +101,8 @@ class IModel:
     net_type : str
         Registered network type: ``"DenseNet"`` or ``"GRUNet"``.
     is_debug : bool
-        Kept for DEGANN compatibility.
+        Write a CSV log of every training epoch to :attr:`debug_log_path`
+        (``<name>_training_log.csv`` in the current folder by default).
     **kwargs
         Further arguments of the topology (for ``"GRUNet"``:
         ``dropout_rate``, ``activation``, ``recurrent_activation``,
@@ -141,6 +142,7 @@ class IModel:
         )
         self._net_type = net_type
         self._is_debug = check_bool("is_debug", is_debug)
+        self.debug_log_path = f"{name}_training_log.csv"
         self._compiled = False
 
     # -- training ----------------------------------------------------------
@@ -248,6 +250,8 @@ class IModel:
         callbacks = list(callbacks or [])
         if not any(isinstance(c, MeasureTrainTime) for c in callbacks):
             callbacks.append(MeasureTrainTime())
+        if self._is_debug:
+            callbacks.append(tf.keras.callbacks.CSVLogger(self.debug_log_path, append=True))
         shuffle_seed = self.network.next_shuffle_seed()
         if shuffle_seed is None:
             history = self.network.fit(
@@ -344,6 +348,46 @@ class IModel:
             If the file is malformed or describes an inconsistent network.
         """
         return self.from_dict(serialization.read_apg(path), **kwargs)
+
+    @classmethod
+    def create_neuron(
+        cls,
+        input_size: int,
+        output_size: int,
+        shape: Sequence[int],
+        activation: str | Sequence[str] = "sigmoid",
+        weight: Any = None,
+        biases: Any = None,
+        decorator_params: Any = None,
+        **kwargs: Any,
+    ) -> "IModel":
+        """Build a dense network (DEGANN's shortcut).
+
+        Parameters
+        ----------
+        input_size, output_size : int
+            Numbers of inputs and outputs.
+        shape : list of int
+            Widths of the hidden layers.
+        activation : str or list of str
+            Activation(s), as ``activation_func`` of :class:`IModel`.
+        weight, biases : initializer, optional
+            Initializers of weights and biases.
+        decorator_params : dict or list, optional
+            Parameters of the activations.
+        **kwargs
+            Further :class:`IModel` arguments (``name``, ``net_type``, ...).
+        """
+        if decorator_params is not None:
+            kwargs["decorator_params"] = decorator_params
+        return cls(input_size, shape, output_size, activation_func=activation,
+                   weight_init=weight, bias_init=biases, **kwargs)
+
+    def set_name(self, name: str) -> None:
+        """Rename the network."""
+        if not isinstance(name, str) or not name or "/" in name:
+            raise ValueError(f"name must be a non-empty string without '/', got {name!r}")
+        self.network.name = name
 
     @property
     def net_type(self) -> str:

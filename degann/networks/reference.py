@@ -53,6 +53,8 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "swish": lambda x: x * _sigmoid(x),
     "softplus": lambda x: np.logaddexp(0.0, x),
     "softsign": lambda x: x / (1.0 + np.abs(x)),
+    "parabolic": lambda x, beta=0.0, p=1 / 5: beta + np.sign(x) * np.sqrt(2.0 * p * np.abs(x)),
+    "perceptron_threshold": lambda x, threshold=1.0: (x >= threshold).astype(np.float64),
 }
 
 
@@ -130,8 +132,10 @@ def dense_forward(config: dict[str, Any], x: Any) -> np.ndarray:
     numpy.ndarray, shape (batch, output_size)
     """
     h = check_array("x", x, ndim=2)
-    for layer, name in zip(config["layers"], config["activations"]):
-        h = _activation(name)(h @ _array(layer["kernel"]) + _array(layer["bias"]))
+    for layer in config["layers"]:
+        params = layer.get("decorator_params") or {}
+        z = h @ _array(layer["weights"]) + _array(layer["biases"])
+        h = _activation(layer["activation"])(z, **params)
     return h
 
 

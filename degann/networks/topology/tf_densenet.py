@@ -15,8 +15,8 @@ from degann.networks.topology.base import (
     derive_seeds,
     make_initializer,
     weight_from_list,
-    weight_to_list,
 )
+from degann.networks.layers.tf_dense import TensorflowDense
 
 __all__ = ["TensorflowDenseNet"]
 
@@ -45,6 +45,10 @@ class TensorflowDenseNet(TopologyBase):
         Network name.
     seed : int, optional
         Seed of the initializers built from names and of the mini-batch order.
+    decorator_params : dict or list of (dict or None), optional
+        Parameters of the activations (DEGANN's name): one dict for every
+        layer, or one entry per layer (hidden layers, then output), such as
+        ``{"beta": 0.5, "p": 0.1}`` for ``"parabolic"``.
     fast_path : bool
         XLA-compiled training on machines without a GPU (see
         :class:`~degann.networks.topology.base.TopologyBase`).
@@ -68,6 +72,7 @@ class TensorflowDenseNet(TopologyBase):
         name: str = "net",
         seed: int | None = None,
         fast_path: bool = True,
+        decorator_params: dict | Sequence[dict | None] | None = None,
     ) -> None:
         super().__init__(
             input_size, [] if block_size is None else block_size, output_size,
@@ -75,22 +80,42 @@ class TensorflowDenseNet(TopologyBase):
         )
         n_layers = len(self.block_size) + 1
         self._activations = self._activation_names(activation_func, n_layers)
+        params = self._layer_params(decorator_params, n_layers)
         kernel_seeds = derive_seeds(seed, 2 * n_layers)
         widths = self.block_size + [self.output_size]
         fan_in = [self.input_size] + self.block_size
         self.dense_layers = [
-            tf.keras.layers.Dense(
+            TensorflowDense(
+                n_in,
                 units,
-                activation=activations.get(act),
-                kernel_initializer=make_initializer(
+                act,
+                make_initializer(
                     weight, "random_normal", kernel_seeds[2 * i], "weight", (n_in, units)),
-                bias_initializer=make_initializer(
+                make_initializer(
                     biases, "random_normal", kernel_seeds[2 * i + 1], "biases", (units,)),
+                decorator_params=activations.check_params(act, layer_params),
                 name=f"dense_{i}",
             )
-            for i, (units, act, n_in) in enumerate(zip(widths, self._activations, fan_in))
+            for i, (units, act, n_in, layer_params) in enumerate(
+                zip(widths, self._activations, fan_in, params))
         ]
         self._build_weights((1, self.input_size))
+
+    @staticmethod
+    def _layer_params(decorator_params: Any, n_layers: int) -> list:
+        if decorator_params is None or isinstance(decorator_params, dict):
+            return [decorator_params] * n_layers
+        if isinstance(decorator_params, (list, tuple)):
+            if len(decorator_params) != n_layers:
+                raise ValueError(
+                    f"decorator_params has {len(decorator_params)} entries, expected "
+                    f"{n_layers} (one dict or None per layer, hidden layers then output)"
+                )
+            return list(decorator_params)
+        raise TypeError(
+            "decorator_params must be a dict, a list of dicts/None or None, got "
+            f"{type(decorator_params).__name__}"
+        )
 
     @staticmethod
     def _activation_names(activation_func: Any, n_layers: int) -> list[str]:
@@ -124,6 +149,7 @@ class TensorflowDenseNet(TopologyBase):
             "input_size": self.input_size, "block_size": self.block_size,
             "activation_func": self.activations, "output_size": self.output_size,
             "name": self.name, "seed": self.seed, "fast_path": self.fast_path,
+            "decorator_params": [layer.decorator_params for layer in self.dense_layers],
         }
 
     @property
@@ -148,18 +174,16 @@ class TensorflowDenseNet(TopologyBase):
         return x
 
     def to_dict(self) -> dict[str, Any]:
-        """Sizes, activations and every layer's kernel and bias.
+        """Sizes, activations and every layer.
 
-        ``layers[i]["kernel"]`` has shape ``(inputs, units)`` and
-        ``layers[i]["bias"]`` shape ``(units,)``; the last entry is the
-        output layer.
+        ``layers[i]`` is the layer's ``TensorflowDense.to_dict()``:
+        ``weights`` of shape ``(inp_size, shape)``, ``biases`` of shape
+        ``(shape,)``, ``activation`` and its ``decorator_params``; the last
+        entry is the output layer.
         """
         config = self._common_dict()
         config["activations"] = self.activations
-        config["layers"] = [
-            {"kernel": weight_to_list(layer.kernel), "bias": weight_to_list(layer.bias)}
-            for layer in self.dense_layers
-        ]
+        config["layers"] = [layer.to_dict() for layer in self.dense_layers]
         return config
 
     @classmethod
@@ -169,6 +193,14 @@ class TensorflowDenseNet(TopologyBase):
             config,
             ["input_size", "block_size", "output_size", "activations", "layers"],
         )
+        layers = config["layers"]
+        n_layers = len(config["block_size"]) + 1 if isinstance(
+            config["block_size"], list) else None
+        if not isinstance(layers, list) or len(layers) != n_layers:
+            raise ValueError(f"config['layers'] must list {n_layers} layers")
+        params = [config_entry(entry, "decorator_params", f"layers[{i}]")
+                  if isinstance(entry, dict) and "decorator_params" in entry else None
+                  for i, entry in enumerate(layers)]
         net = cls(
             input_size=config["input_size"],
             block_size=config["block_size"],
@@ -177,19 +209,17 @@ class TensorflowDenseNet(TopologyBase):
             name=config.get("name", "net"),
             seed=config.get("seed"),
             fast_path=config.get("fast_path", True),
+            decorator_params=params,
         )
-        layers = config["layers"]
-        if not isinstance(layers, list) or len(layers) != len(net.dense_layers):
-            raise ValueError(
-                f"config['layers'] must list {len(net.dense_layers)} layers"
-            )
-        fan_in = [net.input_size] + net.block_size
-        for i, (layer, entry, n_in) in enumerate(zip(net.dense_layers, layers, fan_in)):
+        for i, (layer, entry) in enumerate(zip(net.dense_layers, layers)):
+            if not isinstance(entry, dict):
+                raise ValueError(f"layers[{i}] must be a dict of weights, got "
+                                 f"{type(entry).__name__}")
             where = f"layers[{i}]"
             layer.set_weights([
-                weight_from_list(f"{where}.kernel", config_entry(entry, "kernel", where),
-                                 (n_in, layer.units)),
-                weight_from_list(f"{where}.bias", config_entry(entry, "bias", where),
+                weight_from_list(f"{where}.weights", config_entry(entry, "weights", where),
+                                 (layer.input_dim, layer.units)),
+                weight_from_list(f"{where}.biases", config_entry(entry, "biases", where),
                                  (layer.units,)),
             ])
         return net

@@ -1,0 +1,1 @@
+"""DEGANN's own layers (dense layers with named, parameterised activations)."""

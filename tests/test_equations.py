@@ -110,3 +110,23 @@ def test_system_ode_bad_input():
         ode.solve((1, 0), 5)
     ode.solve((0, 1), 3)
     assert math.isclose(ode.build_table()[-1, 1], math.exp(-1), abs_tol=1e-6)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("(-8)**(1/3) + x", np.nan), ("10**10**10 + x", np.inf), ("1/0 + x", np.inf),
+    ("0/0 + x", np.nan), ("1 % 0 + x", np.nan)])
+def test_undefined_or_huge_values_are_nan_or_inf_not_errors(text, expected):
+    value = parse(text, ["x"]).evaluate({"x": 0.0})
+    if np.isnan(expected):
+        assert np.isnan(value)
+    else:
+        assert value == expected
+
+
+def test_oversized_literals_grids_and_lookalikes_are_refused():
+    with pytest.raises(ValueError, match="too large"):
+        parse("9" * 400, ["x"])
+    with pytest.raises(ValueError, match="more than 10000000 values"):
+        equation_solve("x", [("x", (0.0, 1e300, 1e-300))])
+    with pytest.raises(ValueError, match="plain ASCII"):
+        parse("\uff58 + 1", ["x"])

@@ -123,11 +123,13 @@ class Windows:
         )
 
 
-def _check_table(table: object) -> Table:
+def _check_table(table: object, points: bool = False) -> Table:
     if not isinstance(table, Table):
         raise TypeError(
             f"table must be a degann.datasets.Table, got {type(table).__name__}"
         )
+    if points and table.x.ndim == 2:
+        return table
     if table.x.ndim != 1:
         raise ValueError(
             f"windows need a series with one argument column; table.x has shape "
@@ -157,7 +159,7 @@ def _windows(table: Table, steps: np.ndarray, columns: np.ndarray, first_target:
         targets=table.y2d[ahead].reshape(n, -1),
         clean_targets=table.y_clean2d[ahead].reshape(n, -1),
         target_index=first_target,
-        x=table.x[first_target],
+        x=table.x[first_target] if table.x.ndim == 1 else first_target.astype(float),
         horizon=horizon,
     )
 
@@ -219,6 +221,11 @@ def function_windows(
     stride : int
         Keep every ``stride``-th window (default 1: all).
 
+    A table of several variables (``x`` of shape ``(n, d)``, in any order)
+    is windowed point by point: ``time_steps=1``, each window one row of
+    ``d`` features (DEGANN's classic table); ``Windows.x`` then holds the
+    row index.
+
     Returns
     -------
     Windows
@@ -226,12 +233,17 @@ def function_windows(
         x_{i + time_steps - 1}`` and targets index ``i + time_steps - 1``.
         Without ``past_y`` the inputs contain no observed values.
     """
-    n = len(_check_table(table))
+    n = len(_check_table(table, points=True))
     past_y = check_bool("past_y", past_y)
     stride = check_int("stride", stride, minimum=1)
     shift = 1 if past_y else 0
     time_steps = _check_time_steps(time_steps, n, needed=shift)
-    columns = table.x[:, None]
+    if table.x.ndim == 2 and (time_steps != 1 or past_y):
+        raise ValueError(
+            "a table of several variables is windowed point by point: use "
+            f"time_steps=1 and past_y=False (got time_steps={time_steps}, past_y={past_y})"
+        )
+    columns = table.x2d
     if past_y:
         previous = np.vstack([np.full((1, table.n_outputs), np.nan), table.y2d[:-1]])
         columns = np.hstack([columns, previous])
@@ -377,7 +389,7 @@ def split_windows(
     if split is None:
         split = "tail" if mode == "sequence" else "random"
     split = check_choice("split", split, SPLITS)
-    n = len(_check_table(table))
+    n = len(_check_table(table, points=(mode == "function")))
     check_int("time_steps", time_steps, minimum=1)
     seed = check_seed("seed", seed)
     if split == "tail":

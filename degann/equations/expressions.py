@@ -59,13 +59,15 @@ class Expression:
             raise ValueError(f"no value given for variable(s) {missing} of {self.text!r}")
         arrays = {k: np.asarray(values[k], dtype=np.float64) for k in self.variables}
         with np.errstate(all="ignore"):
+            # NumPy scalars and arrays throughout: overflow gives inf, an
+            # undefined value (0/0, a fractional power of a negative) NaN.
             return np.asarray(self._eval(self._tree.body, arrays), dtype=np.float64)
 
     def _eval(self, node: ast.AST, values: dict) -> object:
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            return np.float64(node.value)
         if isinstance(node, ast.Name):
-            return values[node.id] if node.id in values else CONSTANTS[node.id]
+            return values[node.id] if node.id in values else np.float64(CONSTANTS[node.id])
         if isinstance(node, ast.BinOp):
             return _BINARY[type(node.op)](self._eval(node.left, values),
                                           self._eval(node.right, values))
@@ -88,6 +90,10 @@ def _check(node: ast.AST, variables: set[str], text: str) -> None:
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             refuse(f"the constant {node.value!r}")
+        try:
+            float(node.value)
+        except OverflowError:
+            refuse(f"the number {str(node.value)[:20]}... (too large for a float)")
     elif isinstance(node, ast.Name):
         if node.id not in variables and node.id not in CONSTANTS:
             if node.id in FUNCTIONS:
@@ -134,6 +140,8 @@ def parse(text: str, variables: Sequence[str]) -> Expression:
             raise ValueError(f"variable name {name!r} is taken by a function or constant")
     if len(text) > 10_000:
         raise ValueError("expression is longer than 10000 characters")
+    if not text.isascii():
+        raise ValueError(f"expression {text!r} must be plain ASCII text")
     try:
         tree = ast.parse(text.strip(), mode="eval")
         _check(tree, set(names), text)

@@ -44,9 +44,10 @@ def _axis(name: str, bounds: Any) -> np.ndarray:
     left = check_float(f"{name} left bound", bounds[0])
     right = check_float(f"{name} right bound", bounds[1], minimum=left)
     step = check_float(f"{name} step", bounds[2], minimum=0.0, min_inclusive=False)
-    count = int(np.floor((right - left) / step + 1e-9)) + 1
-    if count > 10_000_000:
-        raise ValueError(f"variable {name!r} would take {count} values")
+    span = (right - left) / step
+    if not np.isfinite(span) or span > 10_000_000:
+        raise ValueError(f"variable {name!r} would take more than 10000000 values")
+    count = int(np.floor(span + 1e-9)) + 1
     return left + step * np.arange(count)
 
 

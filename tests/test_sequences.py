@@ -297,3 +297,40 @@ def test_tf_dataset_pipeline_batches_every_sample_once():
     assert sorted(seen) == list(range(10))
     for a, b in batches:
         np.testing.assert_array_equal(b, 2 * a)
+
+
+@pytest.mark.parametrize("n", [10, 13, 20])
+@pytest.mark.parametrize("time_steps, horizon, stride", [(1, 1, 3), (2, 1, 2), (2, 2, 3), (3, 1, 1)])
+@pytest.mark.parametrize("val_fraction", [0.2, 0.3, 0.5])
+def test_tail_split_counts_straddling_windows_with_any_stride(n, time_steps, horizon, stride,
+                                                              val_fraction):
+    x = np.arange(float(n))
+    table = Table(x=x, y=10 * x)
+    boundary = n - int(round(n * val_fraction))
+    # Count by hand over the whole series' stride grid.
+    starts = range(0, n - time_steps - horizon + 1, stride)
+    spans = [(a, a + time_steps + horizon - 1) for a in starts]
+    expect_train = [a + time_steps for a, b in spans if b < boundary]
+    expect_val = [a + time_steps for a, b in spans if a >= boundary]
+    if not expect_train or not expect_val:
+        with pytest.raises(ValueError, match="leaves no (training|validation) window"):
+            split_windows(table, time_steps, "sequence", val_fraction=val_fraction,
+                          horizon=horizon, stride=stride)
+        return
+    s = split_windows(table, time_steps, "sequence", val_fraction=val_fraction,
+                      horizon=horizon, stride=stride)
+    assert len(s.train_index) == boundary
+    np.testing.assert_array_equal(s.train.target_index, expect_train)
+    np.testing.assert_array_equal(s.val.target_index, expect_val)
+    assert s.dropped == len(spans) - len(expect_train) - len(expect_val) >= 0
+
+
+def test_empty_windows_flatten_and_horizon_errors_name_horizon(ten):
+    w = sequence_windows(ten, 2).subset(np.zeros(8, bool))
+    assert w.flat.shape == (0, 4)
+    with pytest.raises(ValueError, match="horizon=9"):
+        sequence_windows(ten, 2, horizon=9)
+    with pytest.raises(TypeError, match="noise_relative"):
+        sample_function("sin", 10, noise_relative=1)
+    with pytest.raises(TypeError, match="past_y must be True or False"):
+        split_windows(ten, 2, "function", past_y="yes")

@@ -84,6 +84,9 @@ class Windows:
         Argument at each (first) target, for plotting.
     horizon : int
         Values ahead in each target.
+    first_index : numpy.ndarray of int, shape (n,)
+        Index in the table of the first point each window reads (its span
+        ends at ``target_index + horizon - 1``).
     """
 
     inputs: np.ndarray
@@ -92,6 +95,7 @@ class Windows:
     target_index: np.ndarray
     x: np.ndarray
     horizon: int = 1
+    first_index: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -109,7 +113,7 @@ class Windows:
     @property
     def flat(self) -> np.ndarray:
         """The same windows flattened step by step, for a dense network."""
-        return self.inputs.reshape(len(self), -1)
+        return self.inputs.reshape(len(self), self.time_steps * self.features)
 
     def subset(self, mask: np.ndarray) -> "Windows":
         """The windows selected by a boolean mask or an index array."""
@@ -120,6 +124,7 @@ class Windows:
             clean_targets=self.clean_targets[mask],
             target_index=self.target_index[mask],
             x=self.x[mask],
+            first_index=None if self.first_index is None else self.first_index[mask],
         )
 
 
@@ -140,9 +145,15 @@ def _check_table(table: object, points: bool = False) -> Table:
     return table
 
 
-def _check_time_steps(time_steps: int, n_points: int, needed: int) -> int:
+def _check_time_steps(time_steps: int, n_points: int, needed: int,
+                      horizon: int | None = None) -> int:
     time_steps = check_int("time_steps", time_steps, minimum=1)
     if time_steps + needed > n_points:
+        if horizon is not None and horizon > 1:
+            raise ValueError(
+                f"time_steps={time_steps} plus horizon={horizon} is too long for a "
+                f"series of {n_points} points: they must add up to at most {n_points}"
+            )
         raise ValueError(
             f"time_steps={time_steps} is too long for a series of {n_points} "
             f"points: at most {max(n_points - needed, 0)} fits"
@@ -151,7 +162,7 @@ def _check_time_steps(time_steps: int, n_points: int, needed: int) -> int:
 
 
 def _windows(table: Table, steps: np.ndarray, columns: np.ndarray, first_target: np.ndarray,
-             horizon: int) -> Windows:
+             horizon: int, first_read: np.ndarray) -> Windows:
     ahead = first_target[:, None] + np.arange(horizon)[None, :]
     n = len(first_target)
     return Windows(
@@ -161,6 +172,7 @@ def _windows(table: Table, steps: np.ndarray, columns: np.ndarray, first_target:
         target_index=first_target,
         x=table.x[first_target] if table.x.ndim == 1 else first_target.astype(float),
         horizon=horizon,
+        first_index=first_read,
     )
 
 
@@ -196,12 +208,12 @@ def sequence_windows(
     n = len(_check_table(table))
     horizon = check_int("horizon", horizon, minimum=1)
     stride = check_int("stride", stride, minimum=1)
-    time_steps = _check_time_steps(time_steps, n, needed=horizon)
+    time_steps = _check_time_steps(time_steps, n, needed=horizon, horizon=horizon)
     include_x = check_bool("include_x", include_x)
     columns = np.hstack([table.x[:, None], table.y2d]) if include_x else table.y2d
     starts = np.arange(0, n - time_steps - horizon + 1, stride)
     steps = starts[:, None] + np.arange(time_steps)[None, :]
-    return _windows(table, steps, columns, starts + time_steps, horizon)
+    return _windows(table, steps, columns, starts + time_steps, horizon, starts)
 
 
 def function_windows(
@@ -249,7 +261,7 @@ def function_windows(
         columns = np.hstack([columns, previous])
     starts = np.arange(shift, n - time_steps + 1, stride)
     steps = starts[:, None] + np.arange(time_steps)[None, :]
-    return _windows(table, steps, columns, starts + time_steps - 1, 1)
+    return _windows(table, steps, columns, starts + time_steps - 1, 1, starts - shift)
 
 
 def make_windows(table: Table, time_steps: int, mode: str = "sequence", **options: Any) -> Windows:
@@ -376,9 +388,11 @@ def split_windows(
     Notes
     -----
     ``"tail"`` splits the points first (the last ``val_fraction`` of the
-    series is validation) and then windows each part on its own, so no
-    window reads or predicts a point of the other part; the windows that
-    would straddle the boundary are counted in ``dropped``.
+    series is validation) and keeps only the windows that read and predict
+    points of one part, so no window reads or predicts a point of the other
+    part; the windows that would straddle the boundary are counted in
+    ``dropped``. With ``stride`` the grid of window starts is the whole
+    series', so spacing stays even across the boundary.
 
     ``"random"`` (DEGANN's interpolation setting) assigns each target point
     to one part at random. It is only allowed when windows hold no observed
@@ -392,20 +406,24 @@ def split_windows(
     n = len(_check_table(table, points=(mode == "function")))
     check_int("time_steps", time_steps, minimum=1)
     seed = check_seed("seed", seed)
+    if "past_y" in options:
+        options["past_y"] = check_bool("past_y", options["past_y"])
     if split == "tail":
         train_index, val_index = tail_split(n, val_fraction)
-        parts = []
-        for name, index in (("training", train_index), ("validation", val_index)):
-            try:
-                windows = make_windows(table.take(index), time_steps, mode, **options)
-            except ValueError as error:
-                raise ValueError(
-                    f"{error} (the {name} part has {len(index)} of the {n} points)"
-                ) from None
-            parts.append(replace(windows, target_index=windows.target_index + index[0]))
-        train, val = parts
+        boundary = len(train_index)
         whole = make_windows(table, time_steps, mode, **options)
-        dropped = len(whole) - len(train) - len(val)
+        last = whole.target_index + whole.horizon - 1
+        in_train = last < boundary
+        in_val = whole.first_index >= boundary
+        train, val = whole.subset(in_train), whole.subset(in_val)
+        for name, part, index in (("training", train, train_index),
+                                  ("validation", val, val_index)):
+            if len(part) == 0:
+                raise ValueError(
+                    f"time_steps={time_steps} leaves no {name} window: the {name} part "
+                    f"has {len(index)} of the {n} points"
+                )
+        dropped = int(np.count_nonzero(~in_train & ~in_val))
         return SplitWindows(train, val, mode, split, dropped, train_index, val_index)
 
     if mode == "sequence" or options.get("past_y"):

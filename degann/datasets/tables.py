@@ -215,6 +215,7 @@ def sample_function(
         )
     bounds = _check_interval(spec.interval if interval is None else interval, spec.input_dim)
     noise = check_float("noise", noise, minimum=0.0)
+    noise_relative = check_bool("noise_relative", noise_relative)
     seed = check_seed("seed", seed)
     # The noise is drawn from ``seed`` itself; random points from a stream
     # derived from it, so that both are independent and repeatable.

@@ -1,17 +1,24 @@
-"""The degann-compare command: tiny end-to-end run and bad option values."""
+"""The degann-compare command: runs, resumes, reports, refuses bad values."""
 
 import csv
 import math
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
 from degann.experiments.compare import main
 
 TINY = ["--epochs", "2", "--points", "80", "--layers", "1", "--units", "4",
-        "--time-steps", "3", "--seed", "1"]
+        "--time-steps", "3", "--seeds", "1"]
+
+
+def _rows(out):
+    with open(out / "results.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="module")
@@ -25,33 +32,33 @@ def tiny_run(tmp_path_factory):
 def test_tiny_run_writes_the_three_files(tiny_run):
     code, out = tiny_run
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["hardsin.png", "report.md", "results.csv"]
+    for name in ("hardsin.png", "report.md", "results.csv", "summary.png"):
+        assert (out / name).exists()
     assert (out / "hardsin.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_results_csv_has_one_finite_row_per_network(tiny_run):
     _, out = tiny_run
-    with open(out / "results.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _rows(out)
     assert [r["net_type"] for r in rows] == ["GRUNet", "DenseNet"]
     for row in rows:
         assert row["function"] == "hardsin" and row["mode"] == "sequence"
         assert (row["epochs"], row["time_steps"], row["seed"]) == ("2", "3", "1")
-        for column in ("train_mse", "val_mse", "train_seconds"):
+        for column in ("train_mse", "val_mse", "val_mae", "val_max_abs", "rollout_mse",
+                       "train_seconds", "seconds_per_epoch"):
             value = float(row[column])
             assert math.isfinite(value) and value >= 0
-        assert int(row["parameters"]) > 0
+        assert float(row["val_max_abs"]) ** 2 >= float(row["val_mse"])
+        assert int(row["parameters"]) > 0 and 1 <= int(row["best_epoch"]) <= 2
 
 
-def test_report_names_the_winner_and_the_command(tiny_run):
+def test_report_answers_the_questions_and_quotes_the_command(tiny_run):
     _, out = tiny_run
     text = (out / "report.md").read_text()
-    with open(out / "results.csv", newline="") as handle:
-        rows = {r["net_type"]: float(r["val_mse"]) for r in csv.DictReader(handle)}
-    winner = min(rows, key=rows.get)
-    assert f"**{winner}** has the lower validation MSE" in text
+    assert "**RQ1** (after 2 epochs)" in text and "**RQ2**" in text
+    assert "no significance test is possible" in text  # a single pair
     assert "degann-compare --epochs 2 --points 80" in text
-    assert "![truth vs predictions and loss curves](hardsin.png)" in text
+    assert "![hardsin: truth vs both networks, loss curves](hardsin.png)" in text
 
 
 @pytest.mark.parametrize(
@@ -59,16 +66,18 @@ def test_report_names_the_winner_and_the_command(tiny_run):
     [
         (["--epochs", "-5"], "--epochs: must be >= 1, got -5"),
         (["--epochs", "ten"], "--epochs: expected an integer"),
-        (["--function", "hardsine"], "did you mean 'hardsin'"),
-        (["--function", "multidim"], "one-variable"),
+        (["--epochs", "2,2"], "lists a value twice"),
+        (["--functions", "hardsine"], "did you mean 'hardsin'"),
+        (["--nets", "LSTM"], "unknown net_type 'LSTM'"),
         (["--time-steps", "5000"], "time_steps=5000 is too long"),
         (["--noise", "-0.1"], "--noise: must be >= 0"),
         (["--mode", "series"], "invalid choice: 'series'"),
-        (["--seed", "4294967296"], "--seed: must be <= 4294967295"),
+        (["--seeds", "4294967296"], "--seeds/--seed: must be <= 4294967295"),
         (["--units", "50000"], "--units: must be <= 4096"),
         (["--points", "10000000000"], "--points: must be <= 1000000"),
         (["--noise", "1e39"], "beyond the float32 range"),
         (["--lr", "1e30"], "--lr: must be <= 1e+06"),
+        (["--workers", "0"], "--workers: must be >= 1"),
         (["--out", "/proc/degann-results"], "argument --out: cannot write results"),
         (["--out", ""], "argument --out: cannot write results"),
     ],
@@ -91,7 +100,6 @@ def test_module_entry_point_exits_2_without_traceback():
     assert process.stderr.strip() == (
         "degann-compare: error: argument --epochs: must be >= 1, got 0"
     )
-    assert "Traceback" not in process.stderr
 
 
 def test_out_under_a_file_is_refused_before_training(tmp_path, capsys):
@@ -102,30 +110,126 @@ def test_out_under_a_file_is_refused_before_training(tmp_path, capsys):
     assert "cannot write results" in capsys.readouterr().err
 
 
-def test_diverging_training_exits_1_and_names_no_winner(tmp_path, capsys, monkeypatch):
-    import numpy as np
+def test_tiny_grid_end_to_end_and_report_numbers_match_the_csv(tmp_path):
+    pytest.importorskip("tensorflow")
+    args = ["--functions", "sin,hardsin", "--epochs", "1,2", "--seeds", "0,1",
+            *TINY[2:8], "--out", str(tmp_path)]
+    assert main(args) == 0
+    rows = _rows(tmp_path)
+    assert len(rows) == 2 * 2 * 2 * 2
+    keys = {(r["function"], r["net_type"], r["seed"], r["epochs"]) for r in rows}
+    assert len(keys) == 16
+    # The same training serves both budgets: the time to reach 2 epochs is longer.
+    for f in ("sin", "hardsin"):
+        for s in ("0", "1"):
+            one, two = (float(next(r["train_seconds"] for r in rows if (
+                r["function"], r["net_type"], r["seed"], r["epochs"]) == (f, "GRUNet", s, e)))
+                for e in ("1", "2"))
+            assert two > one
+    # The report's mean for sin / GRUNet / 2 epochs equals the CSV's.
+    values = [float(r["val_mse"]) for r in rows
+              if (r["function"], r["net_type"], r["epochs"]) == ("sin", "GRUNet", "2")]
+    text = (tmp_path / "report.md").read_text()
+    line = next(l for l in text.splitlines() if l.startswith("| sin | sequence | 2 |"))
+    mean_text = line.split("|")[4].split("±")[0].strip()
+    assert float(mean_text) == pytest.approx(np.mean(values), rel=5e-3)
+    std_text = line.split("|")[4].split("±")[1].strip()
+    assert float(std_text) == pytest.approx(np.std(values, ddof=1), rel=5e-2)
+    assert re.search(r"\| 2 \| 4 \| \d \| ", text)  # 4 (function, seed) pairs at 2 epochs
 
+
+def test_resume_after_an_interruption_writes_no_duplicate_rows(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("tensorflow")
+    from degann.experiments import results
+
+    args = ["--seeds", "0,1", *TINY[:8], "--out", str(tmp_path)]
+    original = results.ResultsFolder.add
+    calls = []
+
+    def interrupted(self, result):
+        original(self, result)
+        calls.append(result.trial)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(results.ResultsFolder, "add", interrupted)
+    assert main(args) == 130
+    assert len(_rows(tmp_path)) == 2
+    monkeypatch.setattr(results.ResultsFolder, "add", original)
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "2 finished trial(s) skipped" in capsys.readouterr().out
+    rows = _rows(tmp_path)
+    assert len(rows) == 4
+    assert len({(r["net_type"], r["seed"]) for r in rows}) == 4
+
+
+def test_changed_settings_are_refused(tmp_path, capsys):
+    pytest.importorskip("tensorflow")
+    assert main([*TINY, "--out", str(tmp_path)]) == 0
+    with pytest.raises(SystemExit) as exit_info:
+        main([*TINY, "--lr", "0.01", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "holds results of other settings (lr: 0.001 -> 0.01)" in capsys.readouterr().err
+    assert len(_rows(tmp_path)) == 2
+
+
+def test_report_only_rewrites_the_report(tiny_run, capsys):
+    _, out = tiny_run
+    (out / "report.md").unlink()
+    assert main(["--report-only", "--out", str(out)]) == 0
+    assert "**RQ1**" in (out / "report.md").read_text()
+
+
+def test_diverging_training_exits_1(tmp_path, capsys, monkeypatch):
     from degann.experiments import runner
 
-    def diverged_run(config, data, on_result=None, verbose=0, **plots):
-        n = len(data.val)
-        return [
-            runner.NetworkResult(net_type, float("nan"), float("nan"), 1.0, [1.0], 10,
-                                 {"loss": [1.0, float("nan")]}, np.zeros(n))
-            for net_type in config.net_types
-        ]
+    def diverged_run(config, trials, on_result=None, **kwargs):
+        for trial in trials:
+            rows = [{c: float("nan") for c in runner.CSV_COLUMNS} | {
+                "function": trial.function, "mode": "sequence", "net_type": trial.net_type,
+                "seed": trial.seed, "epochs": 2, "time_steps": 3, "parameters": 1,
+                "best_epoch": 0}]
+            on_result(runner.TrialResult(trial, rows, {"loss": [1.0, float("nan")]},
+                                         {"x": [0.0], "truth": [0.0], "observed": [0.0],
+                                          "prediction": [0.0]}, diverged=True))
 
-    monkeypatch.setattr(runner, "run_comparison", diverged_run)
+    monkeypatch.setattr(runner, "run_experiment", diverged_run)
     code = main([*TINY, "--out", str(tmp_path)])
-    text = (tmp_path / "report.md").read_text()
     assert code == 1
-    assert "Training diverged" in text and "has the lower" not in text
     assert "training diverged" in capsys.readouterr().err
+    assert "RQ1 cannot be answered" in (tmp_path / "report.md").read_text()
+
+
+def test_plots_every_writes_snapshots_per_trial(tmp_path):
+    pytest.importorskip("tensorflow")
+    assert main([*TINY, "--plots-every", "1", "--out", str(tmp_path)]) == 0
+    for net_type in ("GRUNet", "DenseNet"):
+        names = {p.name for p in (tmp_path / "plots" / f"hardsin_{net_type}_seed1").iterdir()}
+        assert {"prediction_final.png", "loss_epoch00002.png"} <= names
+
+
+def test_trials_run_on_any_executor():
+    pytest.importorskip("tensorflow")
+    from degann.experiments.runner import ExperimentConfig, run_experiment
+
+    config = ExperimentConfig(budgets=(1,), layers=1, units=2, n_points=40, time_steps=2)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        results = run_experiment(config, executor=executor)
+    assert sorted(r.trial.net_type for r in results) == ["DenseNet", "GRUNet"]
+
+
+def test_local_process_pool_runs_trials():
+    pytest.importorskip("tensorflow")
+    from degann.experiments.runner import ExperimentConfig, run_experiment
+
+    config = ExperimentConfig(budgets=(1,), layers=1, units=2, n_points=40, time_steps=2)
+    results = run_experiment(config, workers=2)
+    assert sorted(r.trial.net_type for r in results) == ["DenseNet", "GRUNet"]
+    assert all(math.isfinite(r.best_val_mse) for r in results)
 
 
 def test_baselines_are_computed_on_the_validation_windows():
-    import numpy as np
-
     from degann.datasets import Table, split_windows
     from degann.experiments.runner import baseline_scores
 
@@ -141,20 +245,20 @@ def test_baselines_are_computed_on_the_validation_windows():
         np.mean((train_mean - data.val.clean_targets) ** 2))
 
 
-def test_report_compares_with_the_baselines(tiny_run):
-    _, out = tiny_run
-    text = (out / "report.md").read_text()
-    assert "| last observed value |" in text
-    assert re.search(r"(beat|beats) the best simple baseline", text)
+def test_paired_comparison_by_hand():
+    from degann.experiments.report import paired_comparison
 
+    rows = []
+    for f, g, d in (("a", 1.0, 2.0), ("b", 1.0, 4.0), ("c", 3.0, 1.0)):
+        rows += [{"function": f, "seed": 0, "epochs": 5, "net_type": "GRUNet",
+                  "val_mse": g, "train_seconds": 2.0},
+                 {"function": f, "seed": 0, "epochs": 5, "net_type": "DenseNet",
+                  "val_mse": d, "train_seconds": 1.0}]
+    result = paired_comparison(rows, 5)
+    assert (result["n"], result["gru_wins"]) == (3, 2)
+    assert result["geomean_ratio"] == pytest.approx((0.5 * 0.25 * 3) ** (1 / 3))
+    assert result["time_ratio"] == pytest.approx(2.0)
+    from scipy.stats import wilcoxon
 
-def test_plots_every_writes_snapshots_per_network(tmp_path):
-    pytest.importorskip("tensorflow")
-    code = main([*TINY, "--plots-every", "1", "--out", str(tmp_path)])
-    assert code == 0
-    for net_type in ("GRUNet", "DenseNet"):
-        names = sorted(p.name for p in (tmp_path / "plots" / net_type).iterdir())
-        assert "prediction_final.png" in names and "loss_epoch00002.png" in names
-    with open(tmp_path / "results.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert all(1 <= int(r["best_epoch"]) <= 2 for r in rows)
+    assert result["p_value"] == pytest.approx(
+        wilcoxon([np.log(0.5), np.log(0.25), np.log(3)]).pvalue)

@@ -174,8 +174,12 @@ class ExperimentConfig:
         return data
 
     def trials(self) -> list["Trial"]:
-        """Every (function, network, seed) trial, in a stable order."""
-        return [Trial(f, n, s) for f in self.functions for s in self.seeds for n in self.nets]
+        """Every (function, network, seed) trial, seed by seed.
+
+        All functions are covered for the first seed before the next seed
+        starts, so an interrupted run has the widest coverage.
+        """
+        return [Trial(f, n, s) for s in self.seeds for f in self.functions for n in self.nets]
 
     def mode_for(self, function: str) -> str:
         """The windowing mode used for ``function``."""

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 import tensorflow as tf
 
-from degann._validation import check_bool, check_float, check_int, check_verbose
+from degann._validation import check_bool, check_choice, check_float, check_int, check_verbose
 from degann.networks import serialization
 from degann.networks.callbacks import MeasureTrainTime
 from degann.networks.topology import get_topology
@@ -334,6 +334,55 @@ class IModel:
         previous file intact.
         """
         serialization.write_apg(path, self.to_dict())
+
+    def export_to_cpp(
+        self,
+        path: str,
+        array_type: str = "[]",
+        path_to_compiler: str | None = None,
+        vectorized_level: str = "none",
+        **kwargs: Any,
+    ) -> list:
+        """Write the network as dependency-free C++: ``path.cpp`` and ``path.hpp``.
+
+        Parameters
+        ----------
+        path : str
+            File path without extension; the C++ namespace and include guard
+            are derived from its name (any characters are made safe).
+        array_type : {"[]", "vector"}
+            ``float* feedforward(float x_array[])`` or
+            ``std::vector<float> feedforward(std::vector<float> x)``.
+        path_to_compiler : str, optional
+            If given (``"g++"``, a path, ...), compile ``path.cpp`` into the
+            object file ``path.o`` (``-std=c++17 -Wall -Wextra``).
+        vectorized_level : {"none", "auto", "sse", "avx", "avx512f"}
+            Instruction set the compiler may use (see
+            :func:`degann.networks.cpp_utils.get_available_vectorized_levels`).
+        **kwargs
+            ``time_steps`` for a GRUNet whose window length is free;
+            ``function_name`` to rename ``feedforward``.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written (``.cpp``, ``.hpp`` and, when compiled, ``.o``).
+
+        See :mod:`degann.networks.cpp_export` for the generated interface,
+        including GRUNet's streaming ``GRUState``.
+        """
+        from degann.networks import cpp_export, cpp_utils
+
+        check_choice("vectorized_level", vectorized_level, cpp_utils.VECTORIZED_LEVELS)
+        unknown = sorted(set(kwargs) - {"time_steps", "function_name"})
+        if unknown:
+            raise TypeError(f"unknown keyword argument(s) {unknown} for export_to_cpp")
+        cpp, hpp = cpp_export.write_cpp(self.to_dict(), path, array_type, **kwargs)
+        written = [cpp, hpp]
+        if path_to_compiler is not None:
+            written.append(cpp_utils.compile_cpp([cpp], f"{path}.o", path_to_compiler,
+                                                 vectorized_level, object_only=True))
+        return written
 
     @_instance_or_class
     def from_file(self, path: str, **kwargs: Any) -> "IModel":

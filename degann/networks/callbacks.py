@@ -354,10 +354,12 @@ class SaveBestModel(tf.keras.callbacks.Callback):
 
 
 def _predict(model: Any, x: np.ndarray) -> np.ndarray:
+    """Inference in chunks, through the network's compiled pass when it has one."""
+    call = getattr(model, "inference", None)
+    if call is None:
+        call = tf.function(lambda inputs: model(inputs, training=False), reduce_retracing=True)
     chunk = 8192
-    return np.concatenate([
-        np.asarray(model(x[i : i + chunk], training=False)) for i in range(0, len(x), chunk)
-    ])
+    return np.concatenate([np.asarray(call(x[i : i + chunk])) for i in range(0, len(x), chunk)])
 
 
 class VisualizationTS(tf.keras.callbacks.Callback):

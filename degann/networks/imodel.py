@@ -300,7 +300,7 @@ class IModel:
     def feedforward(self, inputs: Any) -> tf.Tensor:
         """One forward pass on all inputs at once (no batching); a tensor."""
         x = self.network.check_inputs(inputs, "inputs")
-        return self.network(x, training=False)
+        return self.network.inference(x)
 
     # -- description -------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 For the report's 5 x 30 GRU (time_steps 10, two features per step) and a
 5 x 30 dense network (the same window flattened, 20 inputs), in one process:
 the compiled ``feedforward`` timed in a loop inside the compiled program,
-``IModel.feedforward`` on one sample, and the NumPy reference on one sample.
+``IModel.feedforward`` on one sample (a compiled TensorFlow graph), the
+Keras model called eagerly on one sample (how a Keras model is usually
+called), and the NumPy reference on one sample.
 Run:
 
     python benchmarks/export_latency.py [--level none|auto|sse|avx|avx512f]
@@ -68,6 +70,7 @@ def measure(model: IModel, sample: np.ndarray, level: str, folder: Path) -> dict
     return {
         "compiled": compiled,
         "feedforward": _python_latency(model.feedforward, sample),
+        "eager": _python_latency(lambda s: model.network(s, training=False), sample, 20),
         "numpy": _python_latency(lambda s: reference.forward(config, s), sample),
     }
 
@@ -91,10 +94,11 @@ def main() -> None:
     for name, (model, sample) in networks.items():
         with tempfile.TemporaryDirectory() as tmp:
             times = measure(model, sample, args.level, Path(tmp))
-        print(f"{name}: compiled C++ {times['compiled']:.0f} ns, IModel.feedforward "
-              f"{times['feedforward']:.0f} ns, NumPy reference {times['numpy']:.0f} ns; "
-              f"feedforward / C++ = {times['feedforward'] / times['compiled']:.0f}x, "
-              f"NumPy / C++ = {times['numpy'] / times['compiled']:.0f}x")
+        c = times["compiled"]
+        print(f"{name}:\n  compiled C++ {c:,.0f} ns; IModel.feedforward "
+              f"{times['feedforward']:,.0f} ns ({times['feedforward'] / c:,.0f}x); Keras "
+              f"model called eagerly {times['eager']:,.0f} ns ({times['eager'] / c:,.0f}x); "
+              f"NumPy reference {times['numpy']:,.0f} ns ({times['numpy'] / c:,.0f}x)")
 
 
 if __name__ == "__main__":

@@ -140,6 +140,12 @@ def test_export_errors_name_the_problem(tmp_path):
     gru = IModel(1, [2], 1, net_type="GRUNet", seed=0)
     with pytest.raises(ValueError, match="pass time_steps"):
         gru.export_to_cpp(str(tmp_path / "g"))
+    fixed = IModel(1, [2], 1, net_type="GRUNet", seed=0, time_steps=5)
+    with pytest.raises(ValueError, match="time_steps=7 contradicts"):
+        fixed.export_to_cpp(str(tmp_path / "g"), time_steps=7)
+    with pytest.raises(ValueError, match="a DenseNet has no time steps"):
+        model.export_to_cpp(str(tmp_path / "d"), time_steps=5)
+    assert not list(tmp_path.iterdir())  # nothing written by the refused calls
     from degann.networks.cpp_export import generate_cpp
 
     with pytest.raises(ValueError, match="no C\\+\\+ exporter for net_type 'LSTMNet'"):

@@ -139,47 +139,54 @@ def build_parser() -> argparse.ArgumentParser:
             "windows of DEGANN's functions and hardsin; compare their accuracy (against "
             "simple baselines too) and training time, and answer RQ1 and RQ2 in a report."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--preset", choices=sorted(PRESETS), default="quick",
-                        help="quick: hardsin, 100 epochs, seed 0; full: all functions, "
-                        "100,200,500,1000 epochs, seeds 0,1,2 (options below override)")
+                        help="quick (default): hardsin, 100 epochs, seed 0; full: all "
+                        "functions, 100,200,500,1000 epochs, seeds 0,1,2 (the options "
+                        "--functions, --epochs and --seeds override the preset)")
     parser.add_argument("--functions", "--function", dest="functions", type=_function_names,
                         help="comma-separated names, or 'all' (" + ", ".join(ALL_FUNCTIONS)
                         + ")")
-    parser.add_argument("--nets", type=_net_names, default=NET_TYPES,
-                        help="network types, comma-separated")
+    parser.add_argument("--nets", type=_net_names, default=",".join(NET_TYPES),
+                        help="network types, comma-separated (default: %(default)s)")
     parser.add_argument("--mode", choices=MODES, default=defaults.mode,
-                        help="sequence: previous (x, y) points predict the next y; "
+                        help="sequence (default): previous (x, y) points predict the next y; "
                         "function: a window of x values predicts y at its end")
     parser.add_argument("--epochs", type=_int_list(1, LIMITS["epochs"]),
                         help="epoch budgets, comma-separated (one training serves all)")
     parser.add_argument("--seeds", "--seed", dest="seeds", type=_int_list(0, LIMITS["seed"]),
                         help="seeds, comma-separated")
     parser.add_argument("--layers", type=_int_at_least(1, LIMITS["layers"]),
-                        default=defaults.layers, help="hidden layers of each network")
+                        default=defaults.layers,
+                        help="hidden layers of each network (default: %(default)s)")
     parser.add_argument("--units", type=_int_at_least(1, LIMITS["units"]),
-                        default=defaults.units, help="units per hidden layer")
+                        default=defaults.units,
+                        help="units per hidden layer (default: %(default)s)")
     parser.add_argument("--time-steps", type=_int_at_least(1), default=defaults.time_steps,
-                        help="window length")
+                        help="window length (default: %(default)s)")
     parser.add_argument("--noise", type=_float_in(0.0), default=defaults.noise,
-                        help="standard deviation of Gaussian noise on observed y")
+                        help="standard deviation of Gaussian noise on observed y "
+                        "(default: %(default)s)")
     parser.add_argument("--split", choices=SPLITS, default=None,
                         help="validation split (default: tail in sequence mode, random in "
                         "function mode)")
     parser.add_argument("--points", type=_int_at_least(4, LIMITS["n_points"]),
-                        default=defaults.n_points, help="samples of each function")
+                        default=defaults.n_points,
+                        help="samples of each function (default: %(default)s)")
     parser.add_argument("--val-fraction", type=_float_in(0.0, 1.0, open_low=True,
                                                          open_high=True),
-                        default=defaults.val_fraction, help="share of points for validation")
+                        default=defaults.val_fraction,
+                        help="share of points for validation (default: %(default)s)")
     parser.add_argument("--lr", type=_float_in(0.0, 1e6, open_low=True), default=defaults.lr,
-                        help="Adam learning rate")
+                        help="Adam learning rate (default: %(default)s)")
     parser.add_argument("--batch-size", type=_int_at_least(1), default=defaults.batch_size,
-                        help="mini-batch size")
+                        help="mini-batch size (default: %(default)s)")
     parser.add_argument("--workers", type=_int_at_least(1, 64), default=1,
-                        help="trials run in parallel processes (threads shared fairly)")
+                        help="trials run in parallel processes, threads shared fairly "
+                        "(default: %(default)s)")
     parser.add_argument("--out", default="results",
-                        help="folder for results.csv, report.md and the plots")
+                        help="folder for results.csv, report.md and the plots "
+                        "(default: %(default)s)")
     parser.add_argument("--plots-every", type=_int_at_least(0), default=0,
                         help="write loss and prediction snapshots every N epochs into "
                         "OUT/plots/<trial>/ (0: none)")
@@ -283,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     trials = [t for t in config.trials() if (t.function, t.net_type, t.seed) not in finished]
     skipped = len(config.trials()) - len(trials)
     print(f"{PROG}: {len(config.functions)} function(s) x {len(config.nets)} network(s) x "
-          f"{len(config.seeds)} seed(s), {config.layers}x{config.units}, up to "
+          f"{len(config.seeds)} seed(s), {config.layers} layer(s) x {config.units} units, up to "
           f"{config.max_epochs} epoch{'s' if config.max_epochs != 1 else ''}"
           + (f"; {skipped} finished trial(s) skipped" if skipped else ""), flush=True)
     progress = _Progress(len(trials))

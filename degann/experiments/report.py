@@ -62,6 +62,7 @@ def summarize(rows: Sequence[dict]) -> list[dict]:
                 [r["val_mse"] for r in net_rows])
             entry[f"{net}_seconds"] = _mean_std([r["train_seconds"] for r in net_rows])[0]
             entry[f"{net}_rollout_mse"] = _mean_std([r["rollout_mse"] for r in net_rows])[0]
+            entry[f"{net}_epoch"] = _mean_std([r["seconds_per_epoch"] for r in net_rows])[0]
         if "GRUNet" in by_net and "DenseNet" in by_net:
             entry["mse_ratio"] = entry["GRUNet_val_mse"] / entry["DenseNet_val_mse"]
             entry["time_ratio"] = entry["GRUNet_seconds"] / entry["DenseNet_seconds"]
@@ -136,9 +137,35 @@ def _rq_sentences(pairs: dict, summary_at_max: list[dict]) -> tuple[str, str]:
                   f"({low['function']}) to {_fmt(high['mse_ratio'])} ({high['function']}). ")
     else:
         across = ""
-    rq2 = (f"**RQ2**: {across}Training the GRU network took {_fmt(pairs['time_ratio'])} times "
-           f"as long as the dense one (geometric mean over the pairs, same epochs, same data).")
+    per_epoch = [e["GRUNet_epoch"] / e["DenseNet_epoch"] for e in summary_at_max
+                 if math.isfinite(e.get("GRUNet_epoch", math.nan))
+                 and math.isfinite(e.get("DenseNet_epoch", math.nan)) and e["DenseNet_epoch"] > 0]
+    epoch_text = (f"; per epoch (median epoch times, set-up excluded) the ratio is "
+                  f"{_fmt(float(np.exp(np.mean(np.log(per_epoch)))))}" if per_epoch else "")
+    rq2 = (f"**RQ2** (after {epochs} epochs; GRU/Dense ratios above 1 mean the GRU network "
+           f"has the larger error or time): {across}Training the GRU network took "
+           f"{_fmt(pairs['time_ratio'])} times as long as the dense one (geometric mean over "
+           f"the pairs, same epochs, same data){epoch_text}.")
     return rq1, rq2
+
+
+def _baseline_sentence(summary_at_max: list[dict], baselines: dict) -> str:
+    counts = {}
+    total = 0
+    for e in summary_at_max:
+        base = baselines.get(e["function"])
+        if base is None:
+            continue
+        total += 1
+        for net in ("GRUNet", "DenseNet"):
+            if e.get(f"{net}_val_mse", math.inf) < base[1]:
+                counts[net] = counts.get(net, 0) + 1
+    if total == 0:
+        return ""
+    return (f"Against the best simple baseline of each function (training mean, an affine "
+            f"least-squares fit of the window, or the last observed value): the GRU network's "
+            f"mean validation MSE is lower on {counts.get('GRUNet', 0)} of {total} functions, "
+            f"the dense network's on {counts.get('DenseNet', 0)} of {total}.")
 
 
 def _baseline_table(baselines: Sequence[dict]) -> dict[str, tuple[str, float]]:
@@ -184,6 +211,7 @@ def write_report(out: str | os.PathLike, command: str | None = None) -> dict[str
     pairs = {b: paired_comparison(rows, b) for b in budgets}
     at_max = [e for e in summary if e["epochs"] == budgets[-1]]
     rq1, rq2 = _rq_sentences(pairs[budgets[-1]], at_max)
+    against_baselines = _baseline_sentence(at_max, baselines)
     paths = {"report": folder.root / "report.md", "summary": folder.root / "summary.png"}
 
     names = sorted({r["function"] for r in rows},
@@ -196,6 +224,7 @@ def write_report(out: str | os.PathLike, command: str | None = None) -> dict[str
         "",
         rq2,
         "",
+        *([against_baselines, ""] if against_baselines else []),
         "## Setup",
         "",
         f"- functions: " + "; ".join(
@@ -207,7 +236,8 @@ def write_report(out: str | os.PathLike, command: str | None = None) -> dict[str
         f"- windows: {_MODE_TEXT[config.mode]}; time_steps = {config.time_steps}; split "
         f"{config.split or ('tail' if config.mode == 'sequence' else 'random')} before "
         "windowing (functions of several variables: one point per window, random split)",
-        f"- networks: {config.layers} hidden layers x {config.units} units (GRU layers, or "
+        f"- networks: {config.layers} hidden layer{'s' if config.layers != 1 else ''} x "
+        f"{config.units} units (GRU layers, or "
         "dense tanh layers reading the same windows flattened), linear output",
         f"- training: Adam (learning rate {config.lr:g}), MSE, batch {config.batch_size}, "
         f"seeds {', '.join(map(str, seeds))}",
@@ -260,7 +290,7 @@ def write_report(out: str | os.PathLike, command: str | None = None) -> dict[str
     for b in budgets:
         c = pairs[b]
         lines.append(f"| {b} | {c['n']} | {c['gru_wins']} | {_fmt(c['geomean_ratio'])} "
-                     f"| {_fmt(c['p_value'])} | {_fmt(c['time_ratio'])} |")
+                     f"| {_fmt(c['p_value'])} | {c['time_ratio']:.3g} |")
     lines += ["", "## Plots", "", "![GRU/Dense MSE ratio per function and budget](summary.png)",
               ""]
     for name in names:

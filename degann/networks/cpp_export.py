@@ -127,9 +127,16 @@ def generate_cpp(
         raise ValueError(f"function_name must be a C++ identifier, got {function_name!r}")
     net_type = config.get("net_type")
     if net_type == "DenseNet":
+        if time_steps is not None:
+            raise ValueError("time_steps: a DenseNet has no time steps; leave it out")
         inputs, outputs, body, extra_decl = _dense(config, name)
     elif net_type == "GRUNet":
-        steps = config.get("time_steps") or time_steps
+        fixed = config.get("time_steps")
+        if fixed is not None and time_steps is not None and time_steps != fixed:
+            raise ValueError(
+                f"time_steps={time_steps} contradicts the network's fixed time_steps={fixed}"
+            )
+        steps = fixed or time_steps
         if steps is None:
             raise ValueError(
                 "time_steps: this GRUNet accepts windows of any length; pass "
@@ -146,7 +153,7 @@ def generate_cpp(
         f" * Input: {inputs} floats"
         + (f", the window flattened step by step: x[t * {config['input_size']} + f]"
            if net_type == "GRUNet" else "")
-        + f".\n * Output: {outputs} floats"
+        + f".\n * Output: {outputs} float{'s' if outputs != 1 else ''}"
         + (" (one prediction per time step, step by step)"
            if net_type == "GRUNet" and config.get("return_sequences") else "")
         + ".\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+import shutil
 from typing import Any, Sequence
 
 import numpy as np
@@ -377,6 +379,8 @@ class IModel:
         unknown = sorted(set(kwargs) - {"time_steps", "function_name"})
         if unknown:
             raise TypeError(f"unknown keyword argument(s) {unknown} for export_to_cpp")
+        if path_to_compiler is not None and shutil.which(os.fspath(path_to_compiler)) is None:
+            raise ValueError(f"path_to_compiler: compiler {path_to_compiler!r} not found")
         cpp, hpp = cpp_export.write_cpp(self.to_dict(), path, array_type, **kwargs)
         written = [cpp, hpp]
         if path_to_compiler is not None:

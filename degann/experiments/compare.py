@@ -25,6 +25,7 @@ import os
 import shlex
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from typing import NoReturn, Sequence
 
 from degann._io import atomic_write_text
@@ -317,6 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; rerun the same command to resume", file=sys.stderr)
         return 130
+    except BrokenProcessPool:
+        print(f"{PROG}: error: a worker process stopped (killed or out of memory); "
+              "rerun the same command to resume", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"{PROG}: error: cannot write results: {error}", file=sys.stderr)
         return 1

@@ -133,8 +133,12 @@ def _rq_sentences(pairs: dict, summary_at_max: list[dict]) -> tuple[str, str]:
     if spread:
         low = min(summary_at_max, key=lambda e: e.get("mse_ratio", math.inf))
         high = max(summary_at_max, key=lambda e: e.get("mse_ratio", -math.inf))
-        across = (f"Per function the ratio of mean MSEs ranges from {_fmt(low['mse_ratio'])} "
-                  f"({low['function']}) to {_fmt(high['mse_ratio'])} ({high['function']}). ")
+        if low is high:
+            across = f"The ratio of mean MSEs is {_fmt(low['mse_ratio'])} ({low['function']}). "
+        else:
+            across = (f"Per function the ratio of mean MSEs ranges from "
+                      f"{_fmt(low['mse_ratio'])} ({low['function']}) to "
+                      f"{_fmt(high['mse_ratio'])} ({high['function']}). ")
     else:
         across = ""
     per_epoch = [e["GRUNet_epoch"] / e["DenseNet_epoch"] for e in summary_at_max

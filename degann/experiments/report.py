@@ -231,7 +231,7 @@ def write_report(out: str | os.PathLike, command: str | None = None) -> dict[str
         *([against_baselines, ""] if against_baselines else []),
         "## Setup",
         "",
-        f"- functions: " + "; ".join(
+        "- functions: " + "; ".join(
             f"`{n}` {functions.get(n).formula}" for n in names),
         f"- data: {config.n_points} points per function (evenly spaced on its default "
         "interval; random points for functions of several variables), Gaussian noise "

@@ -358,7 +358,7 @@ def run_trial(config: ExperimentConfig, trial: Trial, plots_folder: str | None =
         return scores, curves
 
     best = SaveBestModel(monitor="val_loss")
-    recorder = _BudgetRecorder(config.budgets, best, score)
+    recorder = _budget_recorder(config.budgets, best, score)
     callbacks = [tf.keras.callbacks.TerminateOnNaN(), best, recorder]
     if plots_folder is not None and plots_every > 0:
         callbacks.append(VisualizationTS(x_val, data.val.clean_targets,
@@ -401,44 +401,46 @@ def run_trial(config: ExperimentConfig, trial: Trial, plots_folder: str | None =
     )
 
 
-class _BudgetRecorder:
-    """Keras callback factory: scores the best-so-far weights at each budget."""
+def _budget_recorder(budgets, best, score):
+    """A Keras callback that scores the best-so-far weights at each budget.
 
-    def __new__(cls, budgets, best, score):
-        import tensorflow as tf
+    Defined inside a function so that TensorFlow is imported only when a
+    trial runs.
+    """
+    import tensorflow as tf
 
-        class Recorder(tf.keras.callbacks.Callback):
-            def __init__(self):
-                super().__init__()
-                self.records: dict[int, tuple] = {}
-                self.last_curves: dict = {}
-                self._scoring = 0.0
+    class Recorder(tf.keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.records: dict[int, tuple] = {}
+            self.last_curves: dict = {}
+            self._scoring = 0.0
 
-            def on_train_begin(self, logs=None):
-                self._start = time.perf_counter()
-                self._epoch_times: list[float] = []
+        def on_train_begin(self, logs=None):
+            self._start = time.perf_counter()
+            self._epoch_times: list[float] = []
 
-            def on_epoch_begin(self, epoch, logs=None):
-                self._epoch_start = time.perf_counter()
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch_start = time.perf_counter()
 
-            def on_epoch_end(self, epoch, logs=None):
-                self._epoch_times.append(time.perf_counter() - self._epoch_start)
-                if epoch + 1 not in budgets:
-                    return
-                begin = time.perf_counter()
-                trained = begin - self._start - self._scoring
-                current = self.model.get_weights()
-                if best.best_weights is not None:
-                    self.model.set_weights(best.best_weights)
-                scores, curves = score()
-                self.model.set_weights(current)
-                self.records[epoch + 1] = (scores, trained,
-                                           float(np.median(self._epoch_times)),
-                                           best.best_epoch + 1)
-                self.last_curves = curves
-                self._scoring += time.perf_counter() - begin
+        def on_epoch_end(self, epoch, logs=None):
+            self._epoch_times.append(time.perf_counter() - self._epoch_start)
+            if epoch + 1 not in budgets:
+                return
+            begin = time.perf_counter()
+            trained = begin - self._start - self._scoring
+            current = self.model.get_weights()
+            if best.best_weights is not None:
+                self.model.set_weights(best.best_weights)
+            scores, curves = score()
+            self.model.set_weights(current)
+            self.records[epoch + 1] = (scores, trained,
+                                       float(np.median(self._epoch_times)),
+                                       best.best_epoch + 1)
+            self.last_curves = curves
+            self._scoring += time.perf_counter() - begin
 
-        return Recorder()
+    return Recorder()
 
 
 def _limit_threads(threads: int) -> None:

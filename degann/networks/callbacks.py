@@ -353,11 +353,16 @@ class SaveBestModel(tf.keras.callbacks.Callback):
             self.model.set_weights(tracker.weights)
 
 
-def _predict(model: Any, x: np.ndarray) -> np.ndarray:
-    """Inference in chunks, through the network's compiled pass when it has one."""
+def _inference(model: Any):
+    """The network's compiled forward pass, or one compiled for a plain Keras model."""
     call = getattr(model, "inference", None)
     if call is None:
         call = tf.function(lambda inputs: model(inputs, training=False), reduce_retracing=True)
+    return call
+
+
+def _predict(call, x: np.ndarray) -> np.ndarray:
+    """Inference in chunks."""
     chunk = 8192
     return np.concatenate([np.asarray(call(x[i : i + chunk])) for i in range(0, len(x), chunk)])
 
@@ -435,6 +440,7 @@ class VisualizationTS(tf.keras.callbacks.Callback):
             self._inputs = check_inputs(self.x_data, "x_data")
         else:
             self._inputs = self.x_data
+        self._call = _inference(self.model)
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
@@ -463,7 +469,7 @@ class VisualizationTS(tf.keras.callbacks.Callback):
             axes.legend()
         self._save(figure, f"loss_{tag}.png")
 
-        prediction = _predict(self.model, self._inputs).reshape(len(self.x_data), -1)[:, 0]
+        prediction = _predict(self._call, self._inputs).reshape(len(self.x_data), -1)[:, 0]
         figure = Figure(figsize=(7, 5), layout="constrained")
         top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 1])
         top.plot(self.x_values, self.y_true, color="black", label="truth")

@@ -89,19 +89,22 @@ class TensorflowDense(tf.keras.layers.Layer):
             "biases": np.asarray(self.b, dtype=np.float32).tolist(),
         }
 
-    def from_dict(self, config: dict[str, Any]) -> "TensorflowDense":
-        """Load activation, parameters and weights from :meth:`to_dict` output."""
+    def from_dict(self, config: dict[str, Any], where: str | None = None) -> "TensorflowDense":
+        """Load activation, parameters and weights from :meth:`to_dict` output.
+
+        ``where`` names the layer in error messages (default ``layer <name>``).
+        """
         from degann.networks.topology.base import config_entry, weight_from_list
 
-        where = f"layer {self.name}"
+        where = where or f"layer {self.name}"
         name = config_entry(config, "activation", where)
         self.activation_func = activations.get(name)
         self.activation_name = name
         self.decorator_params = activations.check_params(name, config.get("decorator_params"))
         self.set_weights([
-            weight_from_list(f"{where} weights", config_entry(config, "weights", where),
+            weight_from_list(f"{where}.weights", config_entry(config, "weights", where),
                              (self.input_dim, self.units)),
-            weight_from_list(f"{where} biases", config_entry(config, "biases", where),
+            weight_from_list(f"{where}.biases", config_entry(config, "biases", where),
                              (self.units,)),
         ])
         return self

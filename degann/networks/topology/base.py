@@ -300,7 +300,9 @@ class TopologyBase(tf.keras.Model):
                 np.asarray(self.inference(x[i : i + chunk]))
                 for i in range(0, len(x), chunk)
             ])
-        if not any(type(c).__name__ == "MeasureTrainTime" for c in callbacks or []):
+        from degann.networks.callbacks import MeasureTrainTime
+
+        if not any(isinstance(c, MeasureTrainTime) for c in callbacks or []):
             self.trained_time["predict_time"] = time.perf_counter() - start
         return result
 

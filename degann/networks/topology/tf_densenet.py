@@ -14,7 +14,6 @@ from degann.networks.topology.base import (
     config_entry,
     derive_seeds,
     make_initializer,
-    weight_from_list,
 )
 from degann.networks.layers.tf_dense import TensorflowDense
 
@@ -215,11 +214,5 @@ class TensorflowDenseNet(TopologyBase):
             if not isinstance(entry, dict):
                 raise ValueError(f"layers[{i}] must be a dict of weights, got "
                                  f"{type(entry).__name__}")
-            where = f"layers[{i}]"
-            layer.set_weights([
-                weight_from_list(f"{where}.weights", config_entry(entry, "weights", where),
-                                 (layer.input_dim, layer.units)),
-                weight_from_list(f"{where}.biases", config_entry(entry, "biases", where),
-                                 (layer.units,)),
-            ])
+            layer.from_dict(entry, where=f"layers[{i}]")
         return net
